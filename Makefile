@@ -1,0 +1,61 @@
+# CTIMS: `make run` to try it, `make test` to check it. Both work on a fresh machine and can be run again.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := DEBUG=true $(PY) manage.py
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint format install install-dev system-deps-test migrate messages clean
+
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_plan
+	$(MANAGE) seed_demo
+	@echo "CTIMS is on http://127.0.0.1:8000 (Ctrl+C stops it)."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev system-deps-test lint
+	$(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium. As root we install it; otherwise we say what is missing.
+system-deps-test:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else \
+	    echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)." >&2; exit 1; \
+	  fi; \
+	fi
+
+# Re-extract and compile the translations after changing UI strings (needs GNU gettext).
+messages: install-dev
+	cd $(CURDIR) && $(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=var
+	cd $(CURDIR) && $(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        from accounts.models import User
+        from accounts.signals import grant_sysadmin_permissions
+
+        # Who changed whose roles and organisation matters; password hashes and login times do not.
+        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+        post_migrate.connect(grant_sysadmin_permissions, sender=self)

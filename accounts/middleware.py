@@ -1,0 +1,35 @@
+"""Second factor: a user who has a TOTP device must use it; a user of a case-data role must have one."""
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp import user_has_device
+
+# Pages a signed-in user can reach before the second factor: to set it up, to use it, or to leave.
+EXEMPT_URL_NAMES = ("accounts-login", "accounts-logout", "accounts-verify", "accounts-two-factor-setup", "set_language")
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not self._is_exempt(request):
+            if user_has_device(user, confirmed=True):
+                return self._refuse(request, "accounts-verify")
+            if user.needs_second_factor:
+                return self._refuse(request, "accounts-two-factor-setup")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_exempt(request) -> bool:
+        exempt = {reverse(name) for name in EXEMPT_URL_NAMES}
+        return request.path in exempt or request.path.startswith("/static/")
+
+    @staticmethod
+    def _refuse(request, url_name: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Two-factor authentication is required."}, status=403)
+        return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")

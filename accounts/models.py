@@ -1,0 +1,40 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import CASE_DATA_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one organisation; holds one or more roles (auth groups named by code)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.is_active or not self.pk:
+            return frozenset()
+        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(code).label for code in Role.values if code in self.roles]
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return bool(self.roles & CASE_DATA_ROLES)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CtimsConfig(AppConfig):
+    name = "ctims"
+    verbose_name = "CTIMS"

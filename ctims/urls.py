@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from ctims import views
+from organisations.api import OrganisationViewSet
+from plans.api import DirectionViewSet, MeasureViewSet, PlanViewSet
+
+router = DefaultRouter()
+router.register("plans", PlanViewSet)
+router.register("directions", DirectionViewSet)
+router.register("measures", MeasureViewSet)
+router.register("organisations", OrganisationViewSet)
+
+admin.site.site_header = "CTIMS administration"
+admin.site.site_title = "CTIMS"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("plans.urls")),
+    path("", include("organisations.urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
