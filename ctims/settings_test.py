@@ -9,3 +9,4 @@ from ctims.settings import *  # noqa: E402, F403
 # For speed: a fast hasher, and static files served from the finders without a collected manifest.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when its root is missing)

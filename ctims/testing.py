@@ -1,0 +1,76 @@
+"""The test base: a cast of users, one per role and organisation, so permission tests read as sentences."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import Group
+from django.test import TestCase
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from accounts.roles import Role
+from organisations.models import Organisation
+from plans.importers import BUNDLED_PLAN, import_plan_file
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, organisation: Organisation | None, *roles: str, **fields) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, organisation=organisation, **fields)
+    user.groups.add(*[Group.objects.get(name=role) for role in roles])
+    return User.objects.get(pk=user.pk)  # fresh, so `roles` is not cached from before the groups were added
+
+
+def totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_now(device: TOTPDevice) -> str:
+    """The code an authenticator app would show for `device` right now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+class BaseTestCase(TestCase):
+    """Alice coordinates; Bob is the Ministry of Internal Affairs' focal point; Carol and Dan are case workers of two
+    NGOs; Olga observes for the Ombudsman; Sam administers the system; Eve has an account but no role at all."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.coordinator_org = Organisation.objects.create(name="National Coordinator")
+        cls.ministry = Organisation.objects.create(name="Ministry of Internal Affairs", kind="ministry")
+        cls.ngo = Organisation.objects.create(name="Hope Support Union", kind="ngo")
+        cls.other_ngo = Organisation.objects.create(name="Clean Path Public Union", kind="ngo")
+        cls.ombudsman = Organisation.objects.create(name="Ombudsman's Office", kind="ombudsman")
+        cls.admin_org = Organisation.objects.create(name="CTIMS administration")
+        cls.outside_org = Organisation.objects.create(name="Unrelated Company")
+
+        cls.alice = make_user("alice", cls.coordinator_org, Role.COORDINATOR)
+        cls.bob = make_user("bob", cls.ministry, Role.FOCAL_POINT)
+        cls.carol = make_user("carol", cls.ngo, Role.CASE_WORKER)
+        cls.dan = make_user("dan", cls.other_ngo, Role.CASE_WORKER)
+        cls.olga = make_user("olga", cls.ombudsman, Role.OBSERVER)
+        cls.sam = make_user("sam", cls.admin_org, Role.SYSADMIN, is_staff=True)
+        cls.eve = make_user("eve", cls.outside_org)
+
+    def login(self, user: User) -> None:
+        """Signs `user` in, with the second factor verified when the user's role needs one."""
+        self.client.force_login(user)
+        if user.needs_second_factor:
+            device = totp_device(user)
+            session = self.client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+
+
+class PlanTestCase(BaseTestCase):
+    """The cast, plus the bundled NAP 2014-2018 imported once for the whole class."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.plan = import_plan_file(BUNDLED_PLAN).plan
+
+    @cached_property
+    def measures(self):
+        return {m.number: m for m in self.plan.measures.all()}
