@@ -15,4 +15,5 @@ class AccountsConfig(AppConfig):
 
         # Who changed whose roles and organisation matters; password hashes and login times do not.
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
-        post_migrate.connect(grant_sysadmin_permissions, sender=self)
+        # After every app, since the permissions of apps later in INSTALLED_APPS are created after ours.
+        post_migrate.connect(grant_sysadmin_permissions, dispatch_uid="grant_sysadmin_permissions")

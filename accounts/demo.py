@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import User, role_group
 from accounts.roles import Role
 from organisations.models import Organisation
 from plans.bodies import organisation_kind
@@ -95,6 +94,6 @@ def demo_seed(*, password: str) -> list[tuple[DemoUser, bool]]:
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=demo.role))
+            user.groups.add(role_group(demo.role))
         results.append((demo, created))
     return results

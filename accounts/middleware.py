@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 # Pages a signed-in user can reach before the second factor: to set it up, to use it, or to leave.
@@ -31,5 +32,5 @@ class TwoFactorMiddleware:
     @staticmethod
     def _refuse(request, url_name: str):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "Two-factor authentication is required."}, status=403)
+            return JsonResponse({"detail": _("Two-factor authentication is required.")}, status=403)
         return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +38,8 @@ class User(AbstractUser):
     @property
     def needs_second_factor(self) -> bool:
         return bool(self.roles & CASE_DATA_ROLES)
+
+
+def role_group(role: str) -> Group:
+    """The auth group that stands for `role` (created by a migration; made again if someone deleted it)."""
+    return Group.objects.get_or_create(name=role)[0]

@@ -2,12 +2,11 @@
 
 from functools import cached_property
 
-from django.contrib.auth.models import Group
 from django.test import TestCase
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import User, role_group
 from accounts.roles import Role
 from organisations.models import Organisation
 from plans.importers import BUNDLED_PLAN, import_plan_file
@@ -17,7 +16,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 def make_user(username: str, organisation: Organisation | None, *roles: str, **fields) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, organisation=organisation, **fields)
-    user.groups.add(*[Group.objects.get(name=role) for role in roles])
+    user.groups.add(*[role_group(role) for role in roles])
     return User.objects.get(pk=user.pk)  # fresh, so `roles` is not cached from before the groups were added
 
 

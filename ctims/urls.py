@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +14,7 @@ router.register("directions", DirectionViewSet)
 router.register("measures", MeasureViewSet)
 router.register("organisations", OrganisationViewSet)
 
-admin.site.site_header = "CTIMS administration"
+admin.site.site_header = _("CTIMS administration")
 admin.site.site_title = "CTIMS"
 
 urlpatterns = [

@@ -1,6 +1,8 @@
 """Read-only REST API for plans, directions and measures."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from accounts.decorators import HasViewPermission
@@ -52,7 +54,9 @@ class MeasureSerializer(serializers.ModelSerializer):
 class MeasureFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all())
     direction = django_filters.ModelChoiceFilter(queryset=Direction.objects.all())
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_taking_part")
+    organisation = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_taking_part")
+    )
     role = django_filters.ChoiceFilter(choices=Participation.Role.choices, method="filter_taking_part")
     q = django_filters.CharFilter(method="filter_search", label="Words in the activity, number or a body's name")
 
