@@ -54,7 +54,7 @@ system-deps-test:
 
 # Re-extract and compile the translations after changing UI strings (needs GNU gettext).
 messages: install-dev
-	cd $(CURDIR) && $(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=var
+	cd $(CURDIR) && $(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore="*/tests/*"
 	cd $(CURDIR) && $(MANAGE) compilemessages --ignore=.venv
 
 clean:
