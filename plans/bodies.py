@@ -103,7 +103,7 @@ def split_bodies(cell: str, *, default_role: str = EXECUTOR) -> list[Participant
 
 def split_listed_bodies(cell: str) -> list[Participant]:
     """A spreadsheet's bodies cell: entries separated by ';', each optionally 'by involving …' or 'recommended: …'."""
-    if ";" not in cell:
+    if ";" not in cell and not cell.strip().lower().startswith("recommended:"):
         return split_bodies(cell)
     participants = []
     for raw in cell.split(";"):

@@ -36,7 +36,7 @@ def read_plan_file(path: Path, *, overrides: dict | None = None) -> ParsedPlan:
         rows = list(csv.reader(io.StringIO(_read_text(path))))
         meta = {"title": None, "country": None, "start_year": None, "end_year": None}
         return parse_plan_rows(rows, **{**meta, **overrides})
-    raise PlanFormatError(str(path.name), UNKNOWN_FORMAT.format(suffix=suffix))
+    raise PlanFormatError("", UNKNOWN_FORMAT.format(suffix=suffix))
 
 
 def import_plan_file(path: Path, *, overrides: dict | None = None, adopted=None) -> ImportResult:
@@ -54,7 +54,7 @@ def _read_workbook(path: Path) -> tuple[dict, list[list[object]], int]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise PlanFormatError(path.name, NOT_A_WORKBOOK) from None
+        raise PlanFormatError("", NOT_A_WORKBOOK) from None
     meta = {"title": None, "country": None, "start_year": None, "end_year": None}
     if PLAN_SHEET in workbook.sheetnames:
         keys = dict(zip(PLAN_FIELDS, ("title", "country", "start_year", "end_year"), strict=True))

@@ -37,13 +37,18 @@ SHEET_DIRECTION_INVALID = "expected a direction such as '13.1 Legislative measur
 SHEET_NUMBER_INVALID = "expected a measure number such as 13.1.1, found {text!r}"
 SHEET_PLAN_FIELD_MISSING = "expected the plan's {field} (sheet 'Plan' or the command's option)"
 SHEET_YEAR_INVALID = "expected a year for the plan's {field}, found {text!r}"
+TOO_LONG = "the {what} is {length} characters long; at most {limit} fit"
+
+# What the database can hold (see plans.models); checked here so a long text is a clear error, not a crash.
+TITLE_LIMIT = 500
+COUNTRY_LIMIT = 100
 
 
 class PlanFormatError(ValueError):
     """Input that cannot be read. `where` is 'line N' or 'row N'; nothing is imported when this is raised."""
 
     def __init__(self, where: str, message: str):
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}" if where else message)
         self.where = where
         self.message = message
 
@@ -147,6 +152,7 @@ def parse_plan_text(text: str, *, country: str | None = None) -> ParsedPlan:
         raise PlanFormatError("line 1", TITLE_MISSING)
     title = normalise_space(lines[title_line])
     where_title = f"line {title_line + 1}"
+    _check_length(title, "plan's title", TITLE_LIMIT, where_title)
     years = _YEARS.search(title)
     if not years:
         raise PlanFormatError(where_title, TITLE_WITHOUT_YEARS)
@@ -155,9 +161,11 @@ def parse_plan_text(text: str, *, country: str | None = None) -> ParsedPlan:
         if not found:
             raise PlanFormatError(where_title, TITLE_WITHOUT_COUNTRY)
         country = found["country"]
+    _check_length(country, "country", COUNTRY_LIMIT, where_title)
     header = next((i for i, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
     if header is None:
-        raise PlanFormatError(f"line {len(lines)}", TABLE_MISSING)
+        last_line = len(text.rstrip("\n").split("\n"))
+        raise PlanFormatError(f"line {last_line}", TABLE_MISSING)
     plan = ParsedPlan(
         title=title,
         country=country,
@@ -251,6 +259,11 @@ class _TableReader:
         _finish(self.rows, self.plan)
 
 
+def _check_length(text: str, what: str, limit: int, where: str) -> None:
+    if len(text) > limit:
+        raise PlanFormatError(where, TOO_LONG.format(what=what, length=len(text), limit=limit))
+
+
 def _check_new_number(number: str, where: str, seen: dict[str, str]) -> None:
     if number in seen:
         raise PlanFormatError(where, DUPLICATE_NUMBER.format(number=number, first=seen[number]))
@@ -262,6 +275,7 @@ def _finish(rows: list[tuple[ParsedDirection, _Row]], plan: ParsedPlan) -> None:
     for direction, row in rows:
         direction.measures.append(_measure_from_cells(row.number, row.cells, f"line {row.line}", years, split_bodies))
     for direction in plan.directions:
+        _check_length(direction.title, f"title of direction {direction.number}", TITLE_LIMIT, f"line {direction.line}")
         if not direction.measures:
             raise PlanFormatError(f"line {direction.line}", DIRECTION_WITHOUT_MEASURES.format(number=direction.number))
     if not plan.directions:
@@ -357,7 +371,9 @@ def parse_plan_rows(
         if value in (None, ""):
             raise PlanFormatError(f"row {first_row}", SHEET_PLAN_FIELD_MISSING.format(field=name))
     years = (_year(start_year, "start year", first_row), _year(end_year, "end year", first_row))
-    plan = ParsedPlan(str(title).strip(), str(country).strip(), years[0], years[1], directions=[])
+    plan = ParsedPlan(normalise_space(str(title)), normalise_space(str(country)), years[0], years[1], directions=[])
+    _check_length(plan.title, "plan's title", TITLE_LIMIT, f"row {first_row}")
+    _check_length(plan.country, "country", COUNTRY_LIMIT, f"row {first_row}")
     if not rows:
         raise PlanFormatError(f"row {first_row}", NO_MEASURES)
     columns = _sheet_columns(rows[0], first_row)
@@ -413,5 +429,6 @@ def _sheet_direction(cell: str, where: str, directions: dict, plan: ParsedPlan, 
     number = found["number"]
     if number not in directions:
         directions[number] = ParsedDirection(number, normalise_space(found["title"]), row_no)
+        _check_length(directions[number].title, f"title of direction {number}", TITLE_LIMIT, where)
         plan.directions.append(directions[number])
     return directions[number]

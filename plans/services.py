@@ -19,11 +19,18 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return any(key != "unchanged" and value for key, value in self.counts.items())
+        return any(self.counts.values())
 
     def summary(self) -> str:
-        parts = [f"{value} {key}" for key, value in sorted(self.counts.items()) if value]
+        """E.g. "60 measures created, 1 plan updated", or "nothing to do"."""
+        parts = []
+        for (noun, action), value in sorted(self.counts.items(), key=lambda item: (item[0][1], item[0][0])):
+            if value:
+                parts.append(f"{value} {noun if value == 1 else _PLURALS.get(noun, noun + 's')} {action}")
         return ", ".join(parts) or "nothing to do"
+
+
+_PLURALS = {"alias": "aliases"}
 
 
 @transaction.atomic
@@ -32,8 +39,9 @@ def plan_import(*, parsed: ParsedPlan, adopted=None) -> ImportResult:
 
     Re-importing the same input changes nothing (no row is saved, so the audit log stays quiet).
     """
-    plan = _upsert_plan(parsed, adopted)
-    result = ImportResult(plan)
+    counts = Counter()
+    plan = _upsert_plan(parsed, adopted, counts)
+    result = ImportResult(plan, counts)
     resolver = _OrganisationResolver(result.counts)
     kept_directions, kept_measures = [], []
     position = 0
@@ -57,10 +65,10 @@ def plan_import(*, parsed: ParsedPlan, adopted=None) -> ImportResult:
     return result
 
 
-def _upsert_plan(parsed: ParsedPlan, adopted) -> Plan:
+def _upsert_plan(parsed: ParsedPlan, adopted, counts: Counter) -> Plan:
     predecessor = None
     if parsed.predecessor:
-        predecessor, _ = Plan.objects.get_or_create(
+        predecessor, created = Plan.objects.get_or_create(
             title=parsed.predecessor.title,
             start_year=parsed.predecessor.adopted.year,
             defaults={
@@ -69,6 +77,7 @@ def _upsert_plan(parsed: ParsedPlan, adopted) -> Plan:
                 "adopted": parsed.predecessor.adopted,
             },
         )
+        counts["predecessor plan", "created"] += created
     plan = Plan.objects.filter(title=parsed.title, start_year=parsed.start_year).first() or Plan(
         title=parsed.title, start_year=parsed.start_year
     )
@@ -77,7 +86,7 @@ def _upsert_plan(parsed: ParsedPlan, adopted) -> Plan:
         fields["predecessor_id"] = predecessor.pk
     if adopted or parsed.adopted:
         fields["adopted"] = adopted or parsed.adopted
-    return _save(Counter(), "plan", plan, **fields)
+    return _save(counts, "plan", plan, **fields)
 
 
 def _save(counts: Counter, label: str, obj, **fields):
@@ -88,11 +97,11 @@ def _save(counts: Counter, label: str, obj, **fields):
     if obj.pk is None:
         obj.full_clean()
         obj.save()
-        counts[f"{label}s created"] += 1
+        counts[label, "created"] += 1
     elif changed:
         obj.full_clean()
         obj.save(update_fields=changed)
-        counts[f"{label}s updated"] += 1
+        counts[label, "updated"] += 1
     return obj
 
 
@@ -127,13 +136,13 @@ def _sync_participations(counts: Counter, measure: Measure, parsed: ParsedMeasur
         _save(counts, "participation", participation, position=position)
     for participation in existing.values():
         participation.delete()
-        counts["participations deleted"] += 1
+        counts["participation", "deleted"] += 1
 
 
 def _delete(counts: Counter, label: str, queryset) -> None:
     for obj in queryset:
         obj.delete()
-        counts[f"{label}s deleted"] += 1
+        counts[label, "deleted"] += 1
 
 
 class _OrganisationResolver:
@@ -147,9 +156,10 @@ class _OrganisationResolver:
         if spelling in self.by_spelling:
             return self.by_spelling[spelling]
         organisation = self._find(spelling) or self._create(canonical_name(spelling))
+        # Every spelling met is kept, the canonical name included when a plan writes it that way.
         if not OrganisationAlias.objects.filter(name=spelling).exists():
             OrganisationAlias.objects.create(organisation=organisation, name=spelling)
-            self.counts["aliases created"] += 1
+            self.counts["alias", "created"] += 1
         self.by_spelling[spelling] = organisation
         return organisation
 
@@ -171,5 +181,5 @@ class _OrganisationResolver:
         organisation = Organisation(name=name, kind=kind, is_class=is_class)
         organisation.full_clean()
         organisation.save()
-        self.counts["organisations created"] += 1
+        self.counts["organisation", "created"] += 1
         return organisation

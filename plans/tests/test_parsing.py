@@ -138,7 +138,10 @@ class ParsePlanTextTests(TestCase):
                 ("Local executive power authorities", ("local_authority_class", True)),
                 ("Higher educational institutions", ("other", True)),
                 ("Authorities of guardianship and patronage", ("local_authority_class", True)),
-                ("Commissions for affairs of the underage and protection of their rights", ("local_authority_class", True)),
+                (
+                    "Commissions for affairs of the underage and protection of their rights",
+                    ("local_authority_class", True),
+                ),
             ],
         )
         for spelling in spellings:
@@ -177,9 +180,7 @@ class ParsePlanTextTests(TestCase):
 
     def test_notes_recommend_a_body_on_exactly_the_listed_and_expanded_items(self):
         plan = parse("notes.txt")
-        recommended = {
-            m.number: [p.spelling for p in m.participants if p.role == RECOMMENDED] for m in plan.measures
-        }
+        recommended = {m.number: [p.spelling for p in m.participants if p.role == RECOMMENDED] for m in plan.measures}
         self.assertEqual(
             recommended,
             {

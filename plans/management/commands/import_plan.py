@@ -31,7 +31,8 @@ class Command(BaseCommand):
         try:
             result = import_plan_file(path, overrides=overrides, adopted=adopted)
         except PlanFormatError as error:
-            raise CommandError(f"{path.name}, {error} — nothing was imported.") from None
+            place = f"{path.name}, {error}" if error.where else f"{path.name}: {error}"
+            raise CommandError(f"{place} — nothing was imported.") from None
         plan = result.plan
         self.stdout.write(
             f"{plan.title} ({plan.period}): {plan.directions.count()} directions, {plan.measures.count()} measures. "
