@@ -2,6 +2,7 @@
 
 import base64
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,13 @@ def test_a_focal_point_signs_in_filters_the_plan_by_an_organisation_and_opens_a_
     expect(page.get_by_role("heading", level=1)).to_have_text(plan.title)
     expect(page.locator("#result-count")).to_have_text("60 measures of 60")
 
+    # Choosing an organisation updates the list at once (htmx) and the address, so the view can be shared.
     page.get_by_label("Organisation").select_option(label="Press Council of Azerbaijan Republic")
+    expect(page.locator("#result-count")).to_have_text("2 measures of 60")
+    expect(page).to_have_url(re.compile(r"organisation=\d+"))
+    page.get_by_label("Search").fill("internet")
+    expect(page.locator("#result-count")).to_have_text("1 measure of 60")
+    page.get_by_label("Search").fill("")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#result-count")).to_have_text("2 measures of 60")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
