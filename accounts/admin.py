@@ -15,7 +15,8 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "organisation")}),
-        (_("Roles"), {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        # No superuser box: a superuser bypasses every rule, case data included. Only `createsuperuser` makes one.
+        (_("Roles"), {"fields": ("groups", "is_active", "is_staff")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),)

@@ -11,7 +11,14 @@ class TokenForm(forms.Form):
         help_text=_("6 digits. The code changes every 30 seconds."),
         min_length=6,
         max_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "class": "input-short",
+            }
+        ),
     )
 
     def __init__(self, *args, device: TOTPDevice, **kwargs):

@@ -17,11 +17,16 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._is_exempt(request):
+        request.second_factor_pending = False
+        if user.is_authenticated and not user.is_verified():
             if user_has_device(user, confirmed=True):
-                return self._refuse(request, "accounts-verify")
-            if user.needs_second_factor:
-                return self._refuse(request, "accounts-two-factor-setup")
+                request.second_factor_pending = True
+                if not self._is_exempt(request):
+                    return self._refuse(request, "accounts-verify")
+            elif user.needs_second_factor:
+                request.second_factor_pending = True
+                if not self._is_exempt(request):
+                    return self._refuse(request, "accounts-two-factor-setup")
         return self.get_response(request)
 
     @staticmethod

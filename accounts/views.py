@@ -5,6 +5,7 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,12 @@ from accounts.forms import TokenForm
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["lock_minutes"] = round(settings.AXES_COOLOFF_TIME * 60)
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

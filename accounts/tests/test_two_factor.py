@@ -67,3 +67,9 @@ class TwoFactorTests(BaseTestCase):
         device = TOTPDevice.objects.get(user=self.olga)
         self.client.post(reverse("accounts-two-factor-setup"), {"token": totp_now(device)})
         self.assertContains(self.client.get(reverse("accounts-profile")), "tag-ok")
+
+    def test_pages_waiting_for_the_second_factor_show_no_navigation(self):
+        self.sign_in_with_password(self.carol)
+        page = self.client.get(reverse("accounts-two-factor-setup"))
+        self.assertNotContains(page, 'href="/plans/"')
+        self.assertContains(page, "Sign out")

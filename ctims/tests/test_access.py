@@ -62,6 +62,12 @@ class AdminSiteTests(PlanTestCase):
             with self.subTest(path=path):
                 self.assertEqual(self.client.get(path).status_code, 200)
 
+    def test_the_system_administrator_cannot_make_anyone_a_superuser(self):
+        self.login(self.sam)
+        response = self.client.get(f"/admin/accounts/user/{self.bob.pk}/change/")
+        self.assertContains(response, 'name="groups"')
+        self.assertNotContains(response, 'name="is_superuser"')
+
     def test_other_roles_cannot_use_the_admin_site(self):
         self.login(self.alice)
         response = self.client.get("/admin/plans/measure/")
