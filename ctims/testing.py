@@ -2,7 +2,9 @@
 
 from functools import cached_property
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -51,6 +53,17 @@ class BaseTestCase(TestCase):
         cls.olga = make_user("olga", cls.ombudsman, Role.OBSERVER)
         cls.sam = make_user("sam", cls.admin_org, Role.SYSADMIN, is_staff=True)
         cls.eve = make_user("eve", cls.outside_org)
+
+    def assertQueriesDoNotGrow(self, fetch, sizes=(2, 60), budget: int | None = None) -> None:
+        """`fetch(size)` makes a request for a page of `size` rows; the query count must not depend on it."""
+        counts = []
+        for size in sizes:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(fetch(size).status_code, 200)
+            counts.append(len(queries))
+        self.assertEqual(len(set(counts)), 1, f"queries per page size {dict(zip(sizes, counts, strict=True))}")
+        if budget is not None:
+            self.assertLessEqual(counts[0], budget)
 
     def login(self, user: User) -> None:
         """Signs `user` in, with the second factor verified when the user's role needs one."""
