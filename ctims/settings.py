@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "plans",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -137,8 +138,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded evidence lives outside the web root and is never served directly (no MEDIA_URL).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -153,6 +160,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ctims@localhost")
 
 FORM_RENDERER = "ctims.forms.FormRenderer"
+
+# Evidence attached to progress reports: at most this many bytes, of these kinds.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Days before a round's due date when focal points are reminded.
+REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=7)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LIST_PAGE_SIZE = 100
 LIST_MAX_PAGE_SIZE = 500
