@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from ctims import views
+from monitoring.api import DashboardView, ReportViewSet, RoundViewSet
 from organisations.api import OrganisationViewSet
 from plans.api import DirectionViewSet, MeasureViewSet, PlanViewSet
 
@@ -13,6 +14,8 @@ router.register("plans", PlanViewSet)
 router.register("directions", DirectionViewSet)
 router.register("measures", MeasureViewSet)
 router.register("organisations", OrganisationViewSet)
+router.register("rounds", RoundViewSet, basename="round")
+router.register("reports", ReportViewSet, basename="report")
 
 admin.site.site_header = _("CTIMS administration")
 admin.site.site_title = "CTIMS"
@@ -22,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("organisations.urls")),
+    path("", include("monitoring.urls")),
+    path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -28,11 +28,6 @@ def is_accepted(user, report) -> bool:
 
 
 @rules.predicate
-def is_editable(user, report) -> bool:
-    return report is not None and report.is_editable
-
-
-@rules.predicate
 def is_submitted(user, report) -> bool:
     return report is not None and report.status == "submitted" and report.round.is_open
 
@@ -50,7 +45,9 @@ rules.add_perm(
     "monitoring.view_report",
     is_coordinator | (is_focal_point & is_own_organisations) | (is_observer & is_accepted),
 )
-rules.add_perm("monitoring.write_report", is_focal_point & is_own_organisations & is_editable)
+# Writing is the focal point's; whether the report can still change (draft or returned, round open) is the
+# workflow's business: services refuse with a message that says why.
+rules.add_perm("monitoring.write_report", is_focal_point & is_own_organisations)
 rules.add_perm("monitoring.review_report", is_coordinator & is_submitted)
 rules.add_perm("monitoring.raise_need", is_focal_point & is_own_organisations)
 rules.add_perm("monitoring.list_needs", is_coordinator | is_focal_point)

@@ -39,7 +39,9 @@ def _accepted(plan, rounds) -> dict[tuple[int, int], list[str]]:
 
 
 def _rounds_up_to(reporting_round: ReportingRound) -> list[ReportingRound]:
-    rounds = ReportingRound.objects.filter(plan=reporting_round.plan_id).order_by("year", "period_type", "period_number")
+    rounds = ReportingRound.objects.filter(plan=reporting_round.plan_id).order_by(
+        "year", "period_type", "period_number"
+    )
     return [r for r in rounds if r.period_end <= reporting_round.period_end]
 
 
@@ -103,6 +105,12 @@ class ComplianceRow:
     returned: int
     accepted: int
     missing: int
+
+    @property
+    def links(self) -> list[tuple[str, int]]:
+        """(report-list flag, count) per column, so each number can link to the reports behind it."""
+        flags = ("", "submitted", "on_time", "late", "returned", "accepted", "missing")
+        return [(flag, getattr(self, name)) for flag, name in zip(flags, COMPLIANCE_COLUMNS, strict=True)]
 
     @property
     def reporting_rate(self) -> int | None:

@@ -77,11 +77,19 @@ def report_start(*, reporting_round: ReportingRound, measure, organisation, acto
     return report
 
 
-def _check_editable(report: ProgressReport) -> None:
+def why_not_editable(report: ProgressReport) -> ValidationError | None:
+    """The reason a report can no longer change, or None when it can."""
     if not report.round.is_open:
-        raise ValidationError(ROUND_CLOSED)
+        return ValidationError(ROUND_CLOSED)
     if report.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(NOT_EDITABLE.format(status=report.get_status_display().lower()))
+        return ValidationError(NOT_EDITABLE.format(status=report.get_status_display().lower()))
+    return None
+
+
+def _check_editable(report: ProgressReport) -> None:
+    error = why_not_editable(report)
+    if error:
+        raise error
 
 
 @transaction.atomic

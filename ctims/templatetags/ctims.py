@@ -26,3 +26,9 @@ def sort_header(context, key: str, label: str) -> dict:
         "state": state,
         "next_sort": f"-{key}" if state == "ascending" else key,
     }
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

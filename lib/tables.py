@@ -1,0 +1,36 @@
+"""Any list as a download: the same headings and rows as an XLSX workbook or a CSV file."""
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_response(fmt: str, filename: str, headings: list[str], rows: list[list]) -> HttpResponse:
+    """`fmt` is "xlsx" or "csv"; anything else is a 404 (it came from the URL)."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headings)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(headings)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
