@@ -86,3 +86,11 @@ class PlanTestCase(BaseTestCase):
     @cached_property
     def measures(self):
         return {m.number: m for m in self.plan.measures.all()}
+
+
+def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the login page of a browser test."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
