@@ -4,7 +4,8 @@
   still has expected reports it never submitted (one email per round and person);
 - overdue: the same people once the due date has passed (one email per round and person);
 - returned: a body's focal points, when the Coordinator returns one of its reports (one email per return and person);
-- digest: every coordinator, at most once a day per round, when reports wait for review or expected ones are missing.
+- digest: every coordinator, at most once a day per round, when reports wait for review, or expected
+  ones are missing and the due date is near or past.
 
 Every reminder has a key, recorded in a Reminder row in the same transaction as it is sent: a reminder whose key was
 recorded is never sent again, and one that could not be sent is not recorded (the next run tries it again). Nothing
@@ -12,6 +13,7 @@ goes to inactive users; users without an email address are skipped. The emails n
 never a person the plan's work is about.
 """
 
+import datetime
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -60,10 +62,10 @@ class Outgoing:
     context: dict = field(default_factory=dict)
 
     def message(self, connection) -> EmailMessage:
-        body = render_to_string(f"monitoring/email/{self.template}.txt", self.context | {"user": self.user})
+        body = render_to_string(f"monitoring/email/{self.template}.txt", self.context | {"user": self.user}).strip()
         return EmailMessage(
             subject=" ".join(self.subject.split()),
-            body=body,
+            body=body + "\n",
             to=[self.user.email],
             connection=connection,
             headers={"Auto-Submitted": "auto-generated"},
@@ -74,7 +76,7 @@ def link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_reminders(*, today=None) -> Counter:
+def send_reminders(*, today: datetime.date | None = None) -> Counter:
     """Sends the reminders due on `today` (default: today) that were not sent before; returns how many of each kind
     were sent, skipped and failed."""
     today = today or timezone.localdate()
@@ -135,7 +137,7 @@ def _recipients() -> Recipients:
     return recipients
 
 
-def round_reminders(reporting_round: ReportingRound, today, users: Recipients) -> list[Outgoing]:
+def round_reminders(reporting_round: ReportingRound, today: datetime.date, users: Recipients) -> list[Outgoing]:
     """Every reminder the round calls for today, whether or not it was sent before."""
     reports = list(
         ProgressReport.objects.filter(round=reporting_round)
@@ -196,7 +198,8 @@ def _pending_reminders(reporting_round, today, pending: list[ProgressReport], us
     for organisation_id, reports in by_organisation.items():
         context = {
             "organisation": reports[0].organisation.name,
-            "round": str(reporting_round),
+            "round": reporting_round.label,
+            "plan": reporting_round.plan.title,
             "due_on": due_on,
             "days_left": days_left,
             "reports": _report_lines(reports),
@@ -224,7 +227,8 @@ def _returned_reminders(reporting_round, returned: list[ProgressReport], users: 
             continue
         context = {
             "organisation": report.organisation.name,
-            "round": str(reporting_round),
+            "round": reporting_round.label,
+            "plan": reporting_round.plan.title,
             "number": report.measure.number,
             "text": report.measure.short_text,
             "returned_on": date_format(timezone.localtime(transition.at)),
@@ -248,10 +252,13 @@ def _digests(reporting_round, today, submitted: list[ProgressReport], users: Rec
         return []
     rows = compliance(reporting_round)
     total = compliance_total(rows)
-    if not submitted and not total.missing:
+    # Missing reports are news only from the reminder window on; before it, a daily digest would just be noise.
+    missing_matters = (reporting_round.due_on - today).days <= settings.REMINDER_DAYS_BEFORE_DUE
+    if not submitted and not (total.missing and missing_matters):
         return []
     context = {
-        "round": str(reporting_round),
+        "round": reporting_round.label,
+        "plan": reporting_round.plan.title,
         "today": date_format(today),
         "due_on": date_format(reporting_round.due_on),
         "past_due": reporting_round.is_past_due(today),

@@ -119,7 +119,7 @@ class SendRemindersTests(PlanTestCase):
     def test_on_the_due_date_the_reminder_says_today(self):
         send_reminders(today=DUE)
         [message] = sent_to("jill@example.org")
-        self.assertIn("are due today, Feb. 15, 2015", message.body)
+        self.assertIn("the reports are due today, Feb. 15, 2015", message.body)
 
     # Overdue
 
@@ -172,16 +172,17 @@ class SendRemindersTests(PlanTestCase):
 
     def test_the_coordinator_gets_a_digest_once_a_day(self):
         self.submit(self.report("13.1.1"))
+        missing = self.round.reports.filter(expected=True).count() - 1
         first = send_reminders(today=datetime.date(2015, 2, 1))
         again = send_reminders(today=datetime.date(2015, 2, 1))
         next_day = send_reminders(today=datetime.date(2015, 2, 2))
         digests = sent_to("alice@example.org")
         self.assertEqual((first["digest"], again["digest"], next_day["digest"]), (1, 0, 1))
         self.assertEqual(len(digests), 2)
-        self.assertEqual(digests[0].subject, "CTIMS digest for 2014: 1 to review, 176 missing (Feb. 1, 2015)")
+        self.assertEqual(digests[0].subject, f"CTIMS digest for 2014: 1 to review, {missing} missing (Feb. 1, 2015)")
         self.assertIn("1 submitted report is waiting for your review", digests[0].body)
         self.assertIn(f"- 13.1.1 Ministry of Internal Affairs (late)\n  {SITE}/monitoring/reports/", digests[0].body)
-        self.assertIn("176 expected reports have not been submitted yet", digests[0].body)
+        self.assertIn(f"{missing} expected reports have not been submitted yet", digests[0].body)
         self.assertIn("- Ministry of Justice: 3\n", digests[0].body)
         self.assertIn(f"{SITE}/monitoring/\n", digests[0].body)
         self.assertIn("(Feb. 2, 2015)", digests[1].subject)
@@ -189,7 +190,8 @@ class SendRemindersTests(PlanTestCase):
     def test_after_the_due_date_the_digest_counts_reports_as_overdue(self):
         send_reminders(today=AFTER_DUE)
         [digest] = sent_to("alice@example.org")
-        self.assertIn("177 expected reports are overdue", digest.body)
+        missing = self.round.reports.filter(expected=True).count()
+        self.assertIn(f"{missing} expected reports are overdue", digest.body)
         self.assertIn("No submitted report is waiting for your review.", digest.body)
 
     def test_there_is_no_digest_when_nothing_waits_and_nothing_is_missing(self):
@@ -199,6 +201,13 @@ class SendRemindersTests(PlanTestCase):
         counts = send_reminders(today=AFTER_DUE)
         self.assertEqual(mail.outbox, [])
         self.assertEqual(sum(counts.values()), 0)
+
+    def test_missing_reports_alone_bring_no_digest_before_the_reminder_window(self):
+        counts = send_reminders(today=BEFORE_WINDOW)
+        self.assertEqual(sent_to("alice@example.org"), [])
+        self.assertEqual(counts["digest"], 0)
+        self.submit(self.report("13.1.1"))
+        self.assertEqual(send_reminders(today=BEFORE_WINDOW)["digest"], 1)
 
     def test_focal_points_get_no_digest(self):
         self.submit(self.report("13.1.1"))
