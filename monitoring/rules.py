@@ -23,6 +23,11 @@ def is_own_organisations(user, report) -> bool:
 
 
 @rules.predicate
+def has_organisation(user) -> bool:
+    return user.organisation_id is not None
+
+
+@rules.predicate
 def is_accepted(user, report) -> bool:
     return report is not None and report.status == "accepted"
 
@@ -49,6 +54,7 @@ rules.add_perm(
 # workflow's business: services refuse with a message that says why.
 rules.add_perm("monitoring.write_report", is_focal_point & is_own_organisations)
 rules.add_perm("monitoring.review_report", is_coordinator & is_submitted)
+rules.add_perm("monitoring.start_report", is_focal_point & has_organisation)
 rules.add_perm("monitoring.raise_need", is_focal_point & is_own_organisations)
 rules.add_perm("monitoring.list_needs", is_coordinator | is_focal_point)
 rules.add_perm("monitoring.view_need", is_coordinator | (is_focal_point & is_own_need))

@@ -15,6 +15,7 @@ Status = ProgressReport.Status
 
 ROUND_CLOSED = _("This reporting round is closed: reports can no longer be changed or submitted.")
 ROUND_ALREADY_CLOSED = _("This reporting round is already closed.")
+MEASURE_NOT_IN_PLAN = _("Measure {measure} is not part of this round's plan.")
 NOT_A_PARTICIPANT = _("{organisation} does not take part in measure {measure}, so it cannot report on it.")
 REPORT_EXISTS = _("{organisation} already has a report on measure {measure} in this round.")
 NOT_EDITABLE = _("Only a draft or a returned report can be changed; this one is {status}.")
@@ -67,6 +68,8 @@ def report_start(*, reporting_round: ReportingRound, measure, organisation, acto
     """A report that no one expected: an involved or recommended body reporting on its own initiative."""
     if not reporting_round.is_open:
         raise ValidationError(ROUND_CLOSED)
+    if measure.plan_id != reporting_round.plan_id:
+        raise ValidationError({"measure": MEASURE_NOT_IN_PLAN.format(measure=measure.number)})
     if not Participation.objects.filter(measure=measure, organisation=organisation).exists():
         raise ValidationError(NOT_A_PARTICIPANT.format(organisation=organisation, measure=measure.number))
     if ProgressReport.objects.filter(round=reporting_round, measure=measure, organisation=organisation).exists():
@@ -124,9 +127,19 @@ def report_submit(*, report: ProgressReport, actor) -> ProgressReport:
     return report
 
 
-def _check_submitted(report: ProgressReport) -> None:
+def why_not_reviewable(report: ProgressReport) -> ValidationError | None:
+    """The reason the Coordinator cannot return or accept the report now, or None when it can."""
+    if not report.round.is_open:
+        return ValidationError(ROUND_CLOSED)
     if report.status != Status.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED.format(status=report.get_status_display().lower()))
+        return ValidationError(NOT_SUBMITTED.format(status=report.get_status_display().lower()))
+    return None
+
+
+def _check_submitted(report: ProgressReport) -> None:
+    error = why_not_reviewable(report)
+    if error:
+        raise error
 
 
 @transaction.atomic

@@ -220,9 +220,7 @@ def report_list(request):
             reports = reports.filter(FLAG_FILTERS[data["flag"]])
         if data["expected"]:
             reports = reports.filter(expected=True)
-    writable = []
-    if request.user.has_role("focal_point") and request.user.organisation_id:
-        writable = _volunteer_choices(request.user)
+    writable = _volunteer_choices(request.user) if request.user.has_perm("monitoring.start_report") else []
     context = {"form": form, "page": paginate(request, reports), "volunteer": writable}
     return render(request, "monitoring/report_list.html", context)
 
@@ -247,12 +245,10 @@ def _volunteer_choices(user) -> list[tuple[ReportingRound, Measure]]:
     return sorted(set(choices), key=lambda pair: (pair[0].pk, pair[1].position))[:200]
 
 
-@permission_required("monitoring.list_reports")
+@permission_required("monitoring.start_report")
 @require_POST
 def report_create(request):
     """A report the organisation was not expected to write (it is involved or recommended)."""
-    if not request.user.has_role("focal_point") or not request.user.organisation_id:
-        raise Http404
     round_id, _sep, measure_id = request.POST.get("choice", "").partition(":")
     if not (round_id.isdigit() and measure_id.isdigit()):
         raise Http404
