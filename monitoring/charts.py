@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from monitoring.models import MeasureStatus
 
@@ -21,15 +22,18 @@ def progress_chart(series: list[tuple[object, Counter]], *, width: int = 720) ->
     """One stacked bar per round: how many measures are in each status."""
     if not series:
         return ""
-    bar_height, gap, label_width, top = 28, 14, 80, 34
+    bar_height, gap, label_width = 28, 14, 80
+    legend, legend_height = _legend(width)
+    top = legend_height + 14
     plot_width = width - label_width - 20
     height = top + len(series) * (bar_height + gap) + 10
+    title = escape(gettext("Measures by status, round by round"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="chart-title" font-family="DejaVu Sans, sans-serif" font-size="12">',
-        '<title id="chart-title">Measures by status, round by round</title>',
+        f'<title id="chart-title">{title}</title>',
+        *legend,
     ]
-    parts.extend(_legend())
     for index, (reporting_round, counts) in enumerate(series):
         y = top + index * (bar_height + gap)
         total = sum(counts.values()) or 1
@@ -55,10 +59,15 @@ def progress_chart(series: list[tuple[object, Counter]], *, width: int = 720) ->
     return "".join(parts)
 
 
-def _legend() -> list[str]:
-    parts, x = [], 0
+def _legend(width: int) -> tuple[list[str], int]:
+    """The legend's SVG parts and height; items wrap onto a new row when the labels (in any language) run long."""
+    parts, x, y = [], 0, 4
     for status, label in MeasureStatus.choices:
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{STATUS_COLOURS[status]}"/>')
-        parts.append(f'<text x="{x + 16}" y="14">{escape(str(label))}</text>')
-        x += 16 + 7 * len(str(label)) + 18
-    return parts
+        text = str(label)
+        item_width = 16 + round(7.5 * len(text)) + 18  # DejaVu Sans at 12px: about 7.5px a character, at most
+        if x and x + item_width > width:
+            x, y = 0, y + 20
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{STATUS_COLOURS[status]}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 10}">{escape(text)}</text>')
+        x += item_width
+    return parts, y + 16
