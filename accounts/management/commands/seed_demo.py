@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import demo_seed
+from accounts.demo import DEMO_USERS, demo_focal_points, demo_seed
+from accounts.models import User
 from accounts.roles import CASE_DATA_ROLES, Role
+from monitoring.demo import demo_monitoring, demo_plan
+from monitoring.models import ReportingRound
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations and one demo user per role (only what is missing), and print their logins."
+    help = (
+        "Create demo organisations, one demo user per role, a focal point per body carrying out the plan's measures "
+        "and two past reporting rounds (only what is missing), and print the logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=settings.DEMO_PASSWORD, help="password for newly created users")
@@ -19,4 +25,34 @@ class Command(BaseCommand):
             note = " (new)" if created else ""
             second = "  [sets up 2FA at first sign-in]" if demo.role in CASE_DATA_ROLES else ""
             self.stdout.write(f"  {demo.username:<13} {Role(demo.role).label:<32} {demo.organisation}{note}{second}")
+        plan = demo_plan()
+        if plan is None:
+            self.stdout.write("\nNo plan with measures yet (run import_plan), so no demo reporting rounds.\n")
+            return
+        self.write_focal_points(demo_focal_points(plan=plan, password=password))
+        self.write_rounds(plan)
         self.stdout.write("")
+
+    def write_focal_points(self, focal_points: list[tuple[User, bool]]) -> None:
+        listed = {demo.username for demo in DEMO_USERS}
+        extra = [(user, created) for user, created in focal_points if user.username not in listed]
+        if not extra:
+            return
+        created = sum(1 for _, new in extra if new)
+        note = f" ({created} new)" if created else ""
+        examples = ", ".join(user.username for user, _ in extra[:3])
+        self.stdout.write(
+            f"  … and {len(extra)} more focal points{note}, one per body carrying out measures, e.g. {examples}"
+        )
+
+    def write_rounds(self, plan) -> None:
+        coordinator = User.objects.get(username="coordinator")
+        created = demo_monitoring(plan=plan, coordinator=coordinator)
+        rounds = ", ".join(
+            f"{r.label} ({r.get_state_display().lower()})"
+            for r in ReportingRound.objects.filter(plan=plan).order_by("year", "period_number")
+        )
+        if created:
+            self.stdout.write(f"\nDemo reporting rounds created: {rounds}.")
+        else:
+            self.stdout.write(f"\nReporting rounds exist already ({rounds}); no demo rounds created.")
