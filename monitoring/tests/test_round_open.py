@@ -4,17 +4,8 @@ from django.core.exceptions import ValidationError
 
 from ctims.testing import PlanTestCase
 from monitoring.models import ProgressReport, ReportingRound
-from monitoring.services import report_accept, report_submit, report_update, round_open
-
-
-def open_round(plan, actor, year, **fields):
-    values = {
-        "period_type": "year",
-        "period_number": 1,
-        "opens_on": datetime.date(year + 1, 1, 10),
-        "due_on": datetime.date(year + 1, 2, 15),
-    }
-    return round_open(plan=plan, year=year, actor=actor, **values | fields)
+from monitoring.services import report_accept, report_submit, report_update
+from monitoring.tests.base import open_round
 
 
 class RoundOpenTests(PlanTestCase):
