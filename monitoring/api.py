@@ -83,7 +83,7 @@ class RoundOpenSerializer(serializers.Serializer):
 
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     period_type = serializers.ChoiceField(choices=PeriodType.choices, default=PeriodType.YEAR)
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
     period_number = serializers.IntegerField(
         default=1, help_text="1 for a year; 1–2 for a half-year; 1–4 for a quarter."
     )

@@ -106,7 +106,7 @@ class ReportFilterForm(forms.Form):
         ("awaiting", _("Awaiting review")),
     ]
     round = forms.ModelChoiceField(label=_("Round"), queryset=ReportingRound.objects.all(), required=False)
-    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     measure = forms.CharField(label=_("Measure"), required=False, help_text=_("Number, e.g. 13.2.1"))
     flag = forms.ChoiceField(label=_("Which"), choices=FLAGS, required=False)
     expected = forms.BooleanField(label=_("Only expected reports"), required=False)

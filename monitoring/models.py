@@ -118,7 +118,7 @@ class ReportingRound(models.Model):
         if self.opens_on and self.due_on and self.due_on < self.opens_on:
             raise ValidationError({"due_on": ROUND_DUE_BEFORE_OPENING})
         plan = getattr(self, "plan", None)
-        if plan and self.year and not plan.start_year <= self.year <= plan.end_year + 1:
+        if plan and self.year is not None and not plan.start_year <= self.year <= plan.end_year + 1:
             raise ValidationError({"year": ROUND_YEAR_OUTSIDE_PLAN.format(start=plan.start_year, end=plan.end_year)})
 
 

@@ -38,6 +38,11 @@ def is_submitted(user, report) -> bool:
 
 
 @rules.predicate
+def is_in_open_round(user, report) -> bool:
+    return report is not None and report.round.is_open
+
+
+@rules.predicate
 def is_own_need(user, need) -> bool:
     return need is not None and is_own_organisations(user, need.report)
 
@@ -55,7 +60,7 @@ rules.add_perm(
 rules.add_perm("monitoring.write_report", is_focal_point & is_own_organisations)
 rules.add_perm("monitoring.review_report", is_coordinator & is_submitted)
 rules.add_perm("monitoring.start_report", is_focal_point & has_organisation)
-rules.add_perm("monitoring.raise_need", is_focal_point & is_own_organisations)
+rules.add_perm("monitoring.raise_need", is_focal_point & is_own_organisations & is_in_open_round)
 rules.add_perm("monitoring.list_needs", is_coordinator | is_focal_point)
 rules.add_perm("monitoring.view_need", is_coordinator | (is_focal_point & is_own_need))
 rules.add_perm("monitoring.manage_need", is_coordinator)

@@ -29,6 +29,7 @@ def _accepted(plan, rounds) -> dict[tuple[int, int], list[str]]:
     accepted: dict[tuple[int, int], list[str]] = defaultdict(list)
     reports = ProgressReport.objects.filter(
         round__in=rounds,
+        expected=True,  # what was asked of the executors in the period; an unasked report informs, not decides
         status=Status.ACCEPTED,
         measure__participations__organisation=F("organisation"),
         measure__participations__role=Participation.Role.EXECUTOR,

@@ -80,6 +80,20 @@ def report_start(*, reporting_round: ReportingRound, measure, organisation, acto
     return report
 
 
+WORKFLOW_FIELDS = ["status", "first_submitted_at", "submitted_at", "accepted_at", "late"]
+
+
+def _lock(report: ProgressReport) -> None:
+    """Locks the report's row and reloads its workflow state, so a check is never made on a stale copy.
+
+    Two requests at once (a double click, the page and the API) must not both pass a check and then undo each
+    other; PostgreSQL waits on the lock, SQLite serialises writers on its own.
+    """
+    ProgressReport.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True).first()
+    report.refresh_from_db(fields=WORKFLOW_FIELDS)
+    report.round.refresh_from_db(fields=["state"])
+
+
 def why_not_editable(report: ProgressReport) -> ValidationError | None:
     """The reason a report can no longer change, or None when it can."""
     if not report.round.is_open:
@@ -97,17 +111,19 @@ def _check_editable(report: ProgressReport) -> None:
 
 @transaction.atomic
 def report_update(*, report: ProgressReport, actor, progress: str, narrative: str) -> ProgressReport:
+    _lock(report)
     _check_editable(report)
     report.progress = progress
     report.narrative = narrative
     report.full_clean()
-    report.save()
+    report.save(update_fields=["progress", "narrative", "updated_at"])
     return report
 
 
 @transaction.atomic
 def report_submit(*, report: ProgressReport, actor) -> ProgressReport:
     """Draft or returned → submitted. A first submission after the due date is marked late."""
+    _lock(report)
     _check_editable(report)
     errors = {}
     if not report.narrative.strip():
@@ -123,7 +139,7 @@ def report_submit(*, report: ProgressReport, actor) -> ProgressReport:
         report.late = timezone.localdate(now) > report.round.due_on
     report.submitted_at = now
     _transition(report, Status.SUBMITTED, actor)
-    report.save()
+    report.save(update_fields=[*WORKFLOW_FIELDS, "updated_at"])
     return report
 
 
@@ -144,26 +160,29 @@ def _check_submitted(report: ProgressReport) -> None:
 
 @transaction.atomic
 def report_return(*, report: ProgressReport, actor, comment: str) -> ProgressReport:
+    _lock(report)
     _check_submitted(report)
     if not comment.strip():
         raise ValidationError({"comment": RETURN_NEEDS_COMMENT})
     _transition(report, Status.RETURNED, actor, comment.strip())
-    report.save()
+    report.save(update_fields=["status", "updated_at"])
     return report
 
 
 @transaction.atomic
 def report_accept(*, report: ProgressReport, actor, comment: str = "") -> ProgressReport:
     """Submitted → accepted. An accepted report is locked for good."""
+    _lock(report)
     _check_submitted(report)
     report.accepted_at = timezone.now()
     _transition(report, Status.ACCEPTED, actor, comment.strip())
-    report.save()
+    report.save(update_fields=["status", "accepted_at", "updated_at"])
     return report
 
 
 @transaction.atomic
 def attachment_add(*, report: ProgressReport, upload, actor) -> ReportAttachment:
+    _lock(report)
     _check_editable(report)
     content_type = check_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     attachment = ReportAttachment(
@@ -174,19 +193,28 @@ def attachment_add(*, report: ProgressReport, upload, actor) -> ReportAttachment
         uploaded_by=actor,
     )
     attachment.file.save(attachment.token, upload, save=False)
-    attachment.save()
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)  # no file left behind without its row
+        raise
     return attachment
 
 
 @transaction.atomic
 def attachment_remove(*, attachment: ReportAttachment, actor) -> None:
+    _lock(attachment.report)
     _check_editable(attachment.report)
-    attachment.file.delete(save=False)
+    storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
+    # The file goes only once the row is gone for good, so a failed delete never leaves a row without its file.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
 def need_raise(*, report: ProgressReport, actor, kind: str, description: str) -> Need:
+    if not report.round.is_open:
+        raise ValidationError(ROUND_CLOSED)
     need = Need(report=report, kind=kind, description=description.strip(), raised_by=actor)
     need.full_clean()
     need.save()

@@ -1,5 +1,7 @@
+import re
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -39,12 +41,13 @@ from monitoring.selectors import (
 from plans.models import Measure, Participation
 
 Status = ProgressReport.Status
+DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def _current_round(request) -> ReportingRound | None:
     rounds = ReportingRound.objects.select_related("plan")
-    chosen = request.GET.get("round")
-    if chosen and chosen.isdigit():
+    chosen = request.GET.get("round", "")
+    if DIGITS.fullmatch(chosen):
         return get_object_or_404(rounds, pk=chosen)
     return (
         rounds.filter(state=ReportingRound.State.OPEN).order_by("-year", "-period_number").first()
@@ -235,7 +238,11 @@ def _volunteer_choices(user) -> list[tuple[ReportingRound, Measure]]:
             "round_id", "measure_id"
         )
     )
-    participations = Participation.objects.filter(organisation_id=user.organisation_id).select_related("measure")
+    participations = (
+        Participation.objects.filter(organisation_id=user.organisation_id)
+        .exclude(role=Participation.Role.EXECUTOR)  # executors' reports are created when the round opens
+        .select_related("measure")
+    )
     choices = []
     for reporting_round in rounds:
         for participation in participations:
@@ -250,7 +257,7 @@ def _volunteer_choices(user) -> list[tuple[ReportingRound, Measure]]:
 def report_create(request):
     """A report the organisation was not expected to write (it is involved or recommended)."""
     round_id, _sep, measure_id = request.POST.get("choice", "").partition(":")
-    if not (round_id.isdigit() and measure_id.isdigit()):
+    if not (DIGITS.fullmatch(round_id) and DIGITS.fullmatch(measure_id)):
         raise Http404
     reporting_round = get_object_or_404(ReportingRound, pk=round_id)
     measure = get_object_or_404(Measure, pk=measure_id, plan=reporting_round.plan_id)
@@ -273,7 +280,7 @@ def report_detail(request, report_id: int):
         "results": report.results.all(),
         "spending": report.spending.all(),
         "attachments": report.attachments.all(),
-        "needs": report.needs.all(),
+        "needs": report.needs.all() if request.user.has_perm("monitoring.list_needs") else [],
         "can_write": report.is_editable and request.user.has_perm("monitoring.write_report", report),
         "can_review": request.user.has_perm("monitoring.review_report", report),
         "can_raise_need": request.user.has_perm("monitoring.raise_need", report),
@@ -433,7 +440,7 @@ def need_detail(request, need_id: int):
     form = NeedUpdateForm(request.POST or None, instance=need) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.need_update(need=need, actor=request.user, **form.cleaned_data)
             messages.success(request, _("The need is updated."))

@@ -209,3 +209,50 @@ class AttachmentTests(MonitoringTestCase):
             response = self.upload(report, "minutes.pdf", PDF)
         self.assertContains(self.client.get(response["Location"]), "files of at most 10")
         self.assertFalse(report.attachments.exists())
+
+
+class ReviewFindingsTests(MonitoringTestCase):
+    """Holes found in review, kept closed."""
+
+    def test_a_stale_copy_cannot_reopen_an_accepted_report(self):
+        from monitoring.services import NOT_EDITABLE, report_accept, report_submit, report_update
+
+        stale = self.report("13.2.1")
+        fresh = self.report("13.2.1")
+        report_update(report=fresh, actor=self.bob, progress="limited", narrative="Done.")
+        report_submit(report=fresh, actor=self.bob)
+        report_accept(report=fresh, actor=self.alice)
+        with self.assertRaisesMessage(Exception, str(NOT_EDITABLE.format(status="accepted"))):
+            report_update(report=stale, actor=self.bob, progress="limited", narrative="Rewritten.")
+        fresh.refresh_from_db()
+        self.assertEqual((fresh.status, fresh.narrative), ("accepted", "Done."))
+
+    def test_an_observer_does_not_see_the_needs_on_an_accepted_report(self):
+        from monitoring.services import need_raise
+
+        report = self.report("13.2.1")
+        need_raise(report=report, actor=self.bob, kind="funding", description="Money for a night shift.")
+        ProgressReport.objects.filter(pk=report.pk).update(status="accepted", progress="limited", narrative="x")
+        self.login(self.olga)
+        response = self.client.get(report.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Money for a night shift.")
+
+    def test_no_need_is_raised_in_a_closed_round(self):
+        report = self.report("13.2.1")
+        round_close(reporting_round=self.round, actor=self.alice)
+        self.login(self.bob)
+        response = self.client.post(
+            reverse("monitoring-need-create", args=[report.pk]), {"kind": "staff", "description": "x"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(report.needs.exists())
+
+    def test_odd_numbers_in_the_address_are_not_found_rather_than_a_crash(self):
+        self.login(self.alice)
+        self.assertEqual(self.client.get(reverse("monitoring-dashboard"), {"round": "²"}).status_code, 200)
+        response = self.client.get(reverse("monitoring-reports"), {"organisation": "9" * 25})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "There is a problem")
+        self.login(self.fatima)
+        self.assertEqual(self.client.post(reverse("monitoring-report-create"), {"choice": "²:1"}).status_code, 404)
