@@ -12,6 +12,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # A development key only works with DEBUG on; production must set SECRET_KEY.
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key" if DEBUG else environ.Env.NOTSET)
+# Victims' and callers' identifiers are encrypted with these Fernet keys (urlsafe base64, 32 bytes): the first
+# encrypts, all decrypt, so a key can be rotated (see `manage.py rotate_encryption_keys`). FIELD_HASH_KEY keys the
+# blind indexes used to find a value without decrypting it; it does not change with rotation.
+# Development keys exist only with DEBUG on; production must set both.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS",
+    default=["ZGV2ZWxvcG1lbnQta2V5LW9ubHktbm90LWZvci11c2U="] if DEBUG else environ.Env.NOTSET,
+)
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="development-hash-key-only" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -40,6 +49,7 @@ INSTALLED_APPS = [
     "organisations",
     "plans",
     "monitoring",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,12 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789")
+# Two fixed test keys: the first encrypts, the second only decrypts (as during a key rotation).
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "dGVzdC1rZXktb25lLWZvci1jdGltcy1lbmNyeXB0aSE=,dGVzdC1rZXktdHdvLWZvci1jdGltcy1lbmNyeXB0aSE=",
+)
+os.environ.setdefault("FIELD_HASH_KEY", "test-only-hash-key")
 
 from ctims.settings import *  # noqa: E402, F403
 

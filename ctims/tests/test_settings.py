@@ -10,12 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k3y-" + "x9Qv2Lm8Rt5Wz1Np7Hs4Jd6Fb0Cy3Ge8Ua2Ko5Mi1" * 2
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "HTTPS", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
+def manage(*args: str, without: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+    dropped = {"DEBUG", "SECRET_KEY", "HTTPS", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", *without}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -44,6 +41,13 @@ class DeploySettingsTests(SimpleTestCase):
         result = manage("check", DEBUG="false")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECRET_KEY", result.stderr)
+
+    def test_production_refuses_to_start_without_encryption_keys(self):
+        for missing in ("FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"):
+            with self.subTest(missing=missing):
+                result = manage("check", without=(missing,), DEBUG="false", SECRET_KEY=SECRET)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(missing, result.stderr)
 
 
 class DatabaseTests(TestCase):
