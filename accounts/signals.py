@@ -13,6 +13,7 @@ SYSADMIN_PERMISSIONS = [
     ("plans", None, ("add", "change", "delete", "view")),
     ("axes", None, ("view", "delete")),
     ("auditlog", "logentry", ("view",)),
+    ("audit", "auditevent", ("view",)),
     ("otp_totp", "totpdevice", ("view", "delete")),
 ]
 
