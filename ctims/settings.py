@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,12 @@ FIELD_ENCRYPTION_KEYS = env.list(
     default=["ZGV2ZWxvcG1lbnQta2V5LW9ubHktbm90LWZvci11c2U="] if DEBUG else environ.Env.NOTSET,
 )
 FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="development-hash-key-only" if DEBUG else environ.Env.NOTSET)
+if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
+    raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY (see .env.example).")
+try:
+    [Fernet(key) for key in FIELD_ENCRYPTION_KEYS]
+except ValueError:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: each key must be 32 url-safe base64-encoded bytes.") from None
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -50,6 +58,7 @@ INSTALLED_APPS = [
     "plans",
     "monitoring",
     "audit",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +185,13 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Days before a round's due date when focal points are reminded.
 REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=7)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The competent bodies whose identification officers decide a victim's legal status (plan 13.1.5).
+IDENTIFYING_ORGANISATIONS = env.list(
+    "IDENTIFYING_ORGANISATIONS", default=["Main Department for Combating Trafficking in Human Beings"]
+)
+# The recovery and reflection period lasts at least this many days; the law's minimum is 30, never less.
+REFLECTION_PERIOD_DAYS = max(30, env.int("REFLECTION_PERIOD_DAYS", default=30))
 
 LIST_PAGE_SIZE = 100
 LIST_MAX_PAGE_SIZE = 500

@@ -1,0 +1,23 @@
+"""Reading cases under need-to-know: one queryset per viewer, used by every list and count."""
+
+from cases.models import Case
+from cases.rules import CASE_ROLES, cases_q_for_organisation
+
+
+def cases_visible_to(user):
+    """Cases a case worker's organisation owns or accepted; none for anyone else (the Coordinator's pseudonymised
+    view is built from `cases_pseudonymised`, which carries no identifier)."""
+    if not (user.has_role(*CASE_ROLES) and user.organisation_id):
+        return Case.objects.none()
+    return Case.objects.filter(cases_q_for_organisation(user.organisation_id)).distinct()
+
+
+def cases_pseudonymised(user):
+    """Cases the user may see without identifiers: all of them for the Coordinator, else the visible ones.
+
+    `.only()` keeps the encrypted person fields from being loaded at all.
+    """
+    cases = Case.objects.all() if user.has_role("coordinator") else cases_visible_to(user)
+    return cases.select_related("owner").only(
+        "reference", "status", "source", "scope", "created_at", "presumed_at", "owner__name", "presumed_child"
+    )
