@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
+__all__ = [
+    "CHILD_AGE",
+    "Sex",
+    "Person",
+    "Case",
+    "ExploitationForm",
+    "StatusChange",
+    "IndicatorAssessment",
+    "ReflectionPeriod",
+    "PeriodExtension",
+    "Consent",
+    "Referral",
+]
+
 CHILD_AGE = 18
 
 

@@ -1,0 +1,3 @@
+"""The case record, split by concern: `core` (person, case, status, identification, period, consent, referral)."""
+
+from cases.models.core import *  # noqa: F403
