@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("organisations.urls")),
     path("", include("monitoring.urls")),
+    path("", include("cases.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,287 @@
+"""Case pages. A case is addressed by its reference code; names and identifiers never appear in a URL.
+
+Every read of a case is recorded in the audit trail; a case worker opening a case someone else registered first
+states why.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import permission_required
+from audit.services import event_record
+from cases import services
+from cases.forms import (
+    AnswerForm,
+    AssessmentForm,
+    CaseFilterForm,
+    CaseForm,
+    ConsentForm,
+    DecideForm,
+    ExtendForm,
+    PersonForm,
+    ReadReasonForm,
+    ReferralForm,
+    StatusForm,
+)
+from cases.models import Case, Referral
+from cases.selectors import cases_pseudonymised
+from lib.pagination import paginate
+from organisations.models import Organisation
+
+READ_REASONS_SESSION_KEY = "cases_read_reasons"
+CHILD_FILTER = Q(presumed_child=True)  # and the age test, done in Python on the page (ages are encrypted)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _case_for(user, reference: str, perm: str = "cases.view_case") -> Case:
+    """The case, if `user` may see it: 404 otherwise, so that its existence does not leak."""
+    case = get_object_or_404(Case.objects.select_related("owner", "person"), reference=reference)
+    if not user.has_perm(perm, case):
+        raise Http404
+    return case
+
+
+@permission_required("cases.list_cases")
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    cases = cases_pseudonymised(request.user).prefetch_related("exploitation_forms").order_by("-created_at", "pk")
+    form.fields["owner"].queryset = Organisation.objects.filter(pk__in=cases.values("owner_id")).order_by("name")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["form"]:
+            cases = cases.filter(exploitation_forms__form=data["form"])
+        if data["owner"]:
+            cases = cases.filter(owner=data["owner"])
+        if data["child"] == "yes":
+            cases = cases.filter(CHILD_FILTER)
+        elif data["child"] == "no":
+            cases = cases.exclude(CHILD_FILTER)
+    context = {"form": form, "page": paginate(request, cases), "can_create": request.user.has_perm("cases.create_case")}
+    return render(request, "cases/case_list.html", context)
+
+
+@sensitive_post_parameters()
+@permission_required("cases.create_case")
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    person_form = PersonForm(request.POST or None, prefix="person")
+    case_form = CaseForm(request.POST or None, prefix="case")
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        facts = {k: v for k, v in case_form.cleaned_data.items() if k != "exploitation_forms"}
+        try:
+            case = services.case_create(
+                actor=request.user,
+                person=person_form.cleaned_data,
+                exploitation_forms=case_form.cleaned_data["exploitation_forms"],
+                **facts,
+            )
+        except ValidationError as error:
+            _form_errors(case_form, error)
+        else:
+            messages.success(request, _("Case %(reference)s is recorded.") % {"reference": case.reference})
+            return redirect(case)
+    context = {"person_form": person_form, "case_form": case_form, "forms": [person_form, case_form]}
+    return render(request, "cases/case_form.html", context)
+
+
+def _needs_read_reason(request, case: Case) -> bool:
+    """A case the user did not register is opened with a stated reason, once per session."""
+    return case.created_by_id != request.user.pk and case.reference not in request.session.get(
+        READ_REASONS_SESSION_KEY, []
+    )
+
+
+@sensitive_post_parameters()
+@permission_required("cases.list_cases")
+@require_http_methods(["GET", "POST"])
+def case_detail(request, reference: str):
+    user = request.user
+    case = get_object_or_404(Case.objects.select_related("owner", "person", "created_by"), reference=reference)
+    full = user.has_perm("cases.view_case", case)
+    if not full and not user.has_perm("cases.view_case_pseudonymised", case):
+        raise Http404
+    if _needs_read_reason(request, case):
+        form = ReadReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            event_record(actor=user, action="case.open", obj=case, reason=form.cleaned_data["reason"])
+            request.session[READ_REASONS_SESSION_KEY] = [*request.session.get(READ_REASONS_SESSION_KEY, []), reference]
+            return redirect(case)
+        return render(request, "cases/read_reason.html", {"case": case, "form": form})
+    event_record(actor=user, action="case.read" if full else "case.read_pseudonymised", obj=case)
+    return render(request, "cases/case_detail.html", _detail_context(case, user, full))
+
+
+def _detail_context(case: Case, user, full: bool) -> dict:
+    can_change = user.has_perm("cases.change_case", case)
+    context = {
+        "case": case,
+        "full": full,
+        "can_change": can_change,
+        "forms": case.exploitation_forms.all(),
+        "status_changes": case.status_changes.select_related("actor", "organisation"),
+        "assessments": case.indicator_assessments.select_related("assessed_by"),
+        "periods": case.reflection_periods.prefetch_related("extensions"),
+        "referrals": case.referrals.select_related("from_organisation", "to_organisation"),
+        "referral_overdue": case.referral_overdue(),
+    }
+    if full:
+        context["consents"] = case.consents.select_related("taken_by")
+    if can_change:
+        context |= {
+            "status_form": StatusForm(),
+            "assessment_form": AssessmentForm(),
+            "consent_form": ConsentForm(),
+            "referral_form": ReferralForm(),
+            "extend_form": ExtendForm(),
+            "decide_form": DecideForm(),
+        }
+    return context
+
+
+def _act(request, reference: str, action) -> object:
+    """Runs `action(case, form_data)` for a POSTed form on a case the user may change; errors become messages."""
+    case = _case_for(request.user, reference, "cases.change_case")
+    try:
+        with transaction.atomic():
+            result = action(case)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error) or _("Not allowed.")
+        messages.error(request, text)
+        return redirect(case)
+    return result or redirect(case)
+
+
+def _valid(form):
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                for f, e in form.errors.items()
+            ]
+        )
+    return form.cleaned_data
+
+
+@permission_required("cases.list_cases")
+@require_POST
+def case_status(request, reference: str):
+    def change(case):
+        data = _valid(StatusForm(request.POST))
+        services.case_change_status(case=case, actor=request.user, **data)
+        messages.success(
+            request, _("The legal status is now “%(status)s”.") % {"status": Case.Status(data["to_status"]).label}
+        )
+
+    return _act(request, reference, change)
+
+
+@permission_required("cases.list_cases")
+@require_POST
+def case_assess(request, reference: str):
+    def assess(case):
+        data = _valid(AssessmentForm(request.POST))
+        result = services.indicators_assess(
+            case=case,
+            actor=request.user,
+            profile=data["profile"],
+            present=set(data["present"]),
+            act_documented=data["act_documented"],
+        )
+        messages.info(request, result.conclusion)
+
+    return _act(request, reference, assess)
+
+
+@sensitive_post_parameters()
+@permission_required("cases.list_cases")
+@require_POST
+def case_consent(request, reference: str):
+    def record(case):
+        data = _valid(ConsentForm(request.POST))
+        services.consent_record(case=case, actor=request.user, **data)
+        messages.success(request, _("Consent recorded."))
+
+    return _act(request, reference, record)
+
+
+@permission_required("cases.list_cases")
+@require_POST
+def case_refer(request, reference: str):
+    def refer(case):
+        data = _valid(ReferralForm(request.POST))
+        referral = services.referral_send(case=case, actor=request.user, **data)
+        messages.success(request, _("Referred to %(organisation)s.") % {"organisation": referral.to_organisation})
+
+    return _act(request, reference, refer)
+
+
+@permission_required("cases.list_cases")
+@require_POST
+def period_extend(request, reference: str, period_id: int):
+    def extend(case):
+        period = get_object_or_404(case.reflection_periods, pk=period_id)
+        services.period_extend(period=period, actor=request.user, **_valid(ExtendForm(request.POST)))
+        messages.success(request, _("The period is extended."))
+
+    return _act(request, reference, extend)
+
+
+@permission_required("cases.list_cases")
+@require_POST
+def period_decide(request, reference: str, period_id: int):
+    def decide(case):
+        period = get_object_or_404(case.reflection_periods, pk=period_id)
+        services.period_decide(period=period, actor=request.user, **_valid(DecideForm(request.POST)))
+        messages.success(request, _("The end of the period is recorded."))
+
+    return _act(request, reference, decide)
+
+
+@permission_required("cases.create_case")
+def referral_inbox(request):
+    """Referrals waiting for the user's organisation: reference code and services requested, no identifiers."""
+    referrals = Referral.objects.filter(
+        to_organisation_id=request.user.organisation_id, state=Referral.State.PENDING
+    ).select_related("case", "from_organisation")
+    return render(request, "cases/referral_inbox.html", {"page": paginate(request, referrals), "form": AnswerForm()})
+
+
+@permission_required("cases.create_case")
+@require_POST
+def referral_answer(request, referral_id: int):
+    referral = get_object_or_404(Referral, pk=referral_id, to_organisation_id=request.user.organisation_id)
+    form = AnswerForm(request.POST)
+    form.is_valid()
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.referral_answer(
+            referral=referral, actor=request.user, accept=accept, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases-referrals")
+    if accept:
+        messages.success(
+            request,
+            _("Referral accepted: your organisation now works on case %(reference)s.")
+            % {"reference": referral.case.reference},
+        )
+        return redirect(referral.case)
+    messages.success(request, _("Referral declined."))
+    return redirect("cases-referrals")
