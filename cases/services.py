@@ -66,6 +66,9 @@ def _next_reference(year: int) -> str:
 def case_create(*, actor, person: dict, source: str, exploitation_forms: list[str] = (), **facts) -> Case:
     """Records a potential victim for the actor's organisation; the case gets a reference code, never a name."""
     new_person = Person(**person)
+    if new_person.date_of_birth and not new_person.year_of_birth:
+        # The year alone is no identifier and lets lists and statistics tell children from adults.
+        new_person.year_of_birth = new_person.date_of_birth.year
     new_person.full_clean()
     new_person.save()
     case = Case(person=new_person, owner=actor.organisation, source=source, created_by=actor, **facts)

@@ -158,3 +158,23 @@ class CaseActionViewTests(CaseTestCase):
         self.assertContains(response, "Say why the referral is declined.")
         referral.refresh_from_db()
         self.assertEqual(referral.state, "pending")
+
+
+class CaseListFilterTests(CaseTestCase):
+    def test_children_and_adults_are_told_apart(self):
+        child = self.new_case(year_of_birth=datetime.date.today().year - 14)
+        self.login(self.carol)
+        children = self.client.get(reverse("cases-list"), {"child": "yes"}).context["page"].object_list
+        adults = self.client.get(reverse("cases-list"), {"child": "no"}).context["page"].object_list
+        self.assertEqual([c.reference for c in children], [child.reference])
+        self.assertEqual([c.reference for c in adults], [self.case.reference])
+
+    def test_it_filters_by_status_and_form_of_exploitation(self):
+        other = self.new_case()
+        other.exploitation_forms.update(form="begging")
+        self.login(self.carol)
+        begging = self.client.get(reverse("cases-list"), {"form": "begging"}).context["page"].object_list
+        self.assertEqual([c.reference for c in begging], [other.reference])
+        self.assertEqual(
+            self.client.get(reverse("cases-list"), {"status": "presumed"}).context["page"].paginator.count, 0
+        )
