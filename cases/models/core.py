@@ -147,8 +147,11 @@ class Case(models.Model):
         return self.presumed_at + datetime.timedelta(hours=24) if self.presumed_at else None
 
     def referral_overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Presumed for more than 24 hours and not referred to the MIA (its own cases need no referral)."""
         due = self.referral_due_at
-        return bool(due) and self.referred_to_mia_at is None and (now or timezone.now()) > due
+        if not due or self.status != self.Status.PRESUMED or self.referred_to_mia_at is not None:
+            return False
+        return self.owner.name not in settings.IDENTIFYING_ORGANISATIONS and (now or timezone.now()) > due
 
 
 class ExploitationForm(models.Model):
