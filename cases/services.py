@@ -25,6 +25,7 @@ from cases.models import (
     ReflectionPeriod,
     StatusChange,
 )
+from cases.protection import closure_blockers, require_case_access, return_allowed
 
 Status = Case.Status
 
@@ -44,7 +45,7 @@ REFER_TO_SELF = _("A case cannot be referred to the organisation that already ho
 REFERRAL_ALREADY_ANSWERED = _("This referral has already been answered.")
 DECLINE_NEEDS_REASON = _("Say why the referral is declined.")
 
-# Legal status moves forward only; "closed" comes last (closing conditions are checked by case_close).
+# Legal status moves forward only; "closed" comes last, once protection.closure_blockers finds nothing in the way.
 TRANSITIONS = {
     Status.POTENTIAL: {Status.PRESUMED, Status.NOT_IDENTIFIED},
     Status.PRESUMED: {Status.IDENTIFIED, Status.NOT_IDENTIFIED},
@@ -98,6 +99,9 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str) -> Cas
         raise ValidationError({"reason": REASON_REQUIRED})
     if to_status in DECISIONS and not actor.has_perm("cases.decide_identification", case):
         raise PermissionDenied(ONLY_COMPETENT_BODY)
+    require_case_access(actor, case)
+    if to_status == Status.CLOSED and (blockers := closure_blockers(case)):
+        raise ValidationError(blockers)
     StatusChange.objects.create(
         case=case,
         from_status=case.status,
@@ -131,6 +135,7 @@ def _start_period(case: Case, starts_on: datetime.date) -> ReflectionPeriod:
 
 @transaction.atomic
 def period_extend(*, period: ReflectionPeriod, actor, new_end: datetime.date, reason: str) -> ReflectionPeriod:
+    require_case_access(actor, period.case)
     if period.end_decision:
         raise ValidationError(PERIOD_ALREADY_DECIDED)
     if new_end <= period.ends_on:
@@ -151,8 +156,13 @@ def period_extend(*, period: ReflectionPeriod, actor, new_end: datetime.date, re
 @transaction.atomic
 def period_decide(*, period: ReflectionPeriod, actor, decision: str, note: str = "") -> ReflectionPeriod:
     """Records how the period ended. Assistance never depends on it: nothing else in the case changes."""
+    require_case_access(actor, period.case)
     if period.end_decision:
         raise ValidationError(PERIOD_ALREADY_DECIDED)
+    if decision == ReflectionPeriod.Decision.RETURNED:
+        allowed, why = return_allowed(period.case)
+        if not allowed:
+            raise ValidationError({"decision": why})
     period.end_decision = decision
     period.end_note = note
     period.decided_at = timezone.now()
@@ -164,6 +174,7 @@ def period_decide(*, period: ReflectionPeriod, actor, decision: str, note: str =
 
 @transaction.atomic
 def consent_record(*, case: Case, actor, purpose: str, given: bool, given_on: datetime.date, note: str = "") -> Consent:
+    require_case_access(actor, case)
     consent = Consent(case=case, purpose=purpose, given=given, given_on=given_on, taken_by=actor, note=note)
     consent.full_clean()
     consent.save()
@@ -182,6 +193,7 @@ def referral_send(
     *, case: Case, actor, to_organisation, services: str, note: str = "", override_reason: str = ""
 ) -> Referral:
     """Refers the case; blocked without consent to referral, unless a user with the override right gives a reason."""
+    require_case_access(actor, case)
     if to_organisation.pk in {case.owner_id, actor.organisation_id}:
         raise ValidationError({"to_organisation": REFER_TO_SELF})
     override_reason = override_reason.strip()
@@ -236,6 +248,7 @@ def referral_answer(*, referral: Referral, actor, accept: bool, reason: str = ""
 @transaction.atomic
 def indicators_assess(*, case: Case, actor, profile: str, present: set[str], act_documented: bool = False):
     """Runs the ILO/EC indicator assessment. It informs the officer; it never changes the legal status."""
+    require_case_access(actor, case)
     assessment = indicators.assess(profile=profile, present=set(present), act_documented=act_documented)
     IndicatorAssessment.objects.create(
         case=case,

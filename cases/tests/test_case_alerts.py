@@ -43,9 +43,9 @@ class CaseAlertTests(CaseTestCase):
     def setUp(self):
         self.now = timezone.now()
 
-    def presume(self, case=None) -> Case:
+    def presume(self, case=None, actor=None) -> Case:
         return case_change_status(
-            case=case or self.case, actor=self.carol, to_status=Case.Status.PRESUMED, reason="Indicators met."
+            case=case or self.case, actor=actor or self.carol, to_status=Case.Status.PRESUMED, reason="Indicators met."
         )
 
     def refer(self, to_organisation, case=None) -> Referral:
@@ -124,7 +124,7 @@ class CaseAlertTests(CaseTestCase):
         self.assertEqual(mail.outbox, [])
 
     def test_the_competent_bodys_own_cases_need_no_referral_to_it(self):
-        self.presume(self.new_case(actor=self.paul))
+        self.presume(self.new_case(actor=self.paul), actor=self.paul)
         self.alerts_at(25 * HOUR)
         self.assertEqual(mail.outbox, [])
 

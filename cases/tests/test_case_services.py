@@ -182,3 +182,38 @@ class IndicatorAssessmentTests(CaseTestCase):
         self.assertEqual(stored.victim_rule_met, result.victim_rule_met)
         self.assertEqual(len(stored.dimensions), 6)
         self.assertEqual(Case.objects.get(pk=self.case.pk).status, "potential")
+
+
+class GateTests(CaseTestCase):
+    def test_a_case_with_an_active_risk_cannot_be_closed(self):
+        from cases.protection import risk_assess
+
+        consent_record(case=self.case, actor=self.carol, purpose="referral", given=True, given_on=datetime.date.today())
+        referral = referral_send(case=self.case, actor=self.carol, to_organisation=self.main_department, services="id")
+        referral_answer(referral=referral, actor=self.ivan, accept=True)
+        case = case_change_status(case=self.case, actor=self.ivan, to_status="not_identified", reason="No indicators.")
+        risk_assess(case=case, actor=self.carol, level="high", assessed_on=datetime.date.today(), summary="Threats.")
+        with self.assertRaises(ValidationError):
+            case_change_status(case=case, actor=self.carol, to_status="closed", reason="Done.")
+        self.assertEqual(Case.objects.get(pk=case.pk).status, "not_identified")
+
+    def test_a_child_is_not_returned_home_without_a_safe_best_interest_assessment(self):
+        from cases.protection import best_interest_assess
+        from cases.services import period_decide
+
+        child = self.new_case(year_of_birth=datetime.date.today().year - 15)
+        child = case_change_status(case=child, actor=self.carol, to_status="presumed", reason="Indicators met.")
+        period = child.reflection_periods.get()
+        with self.assertRaises(ValidationError):
+            period_decide(period=period, actor=self.carol, decision="returned_home")
+        best_interest_assess(case=child, actor=self.carol, return_safe=True, assessed_on=datetime.date.today())
+        period_decide(period=period, actor=self.carol, decision="returned_home")
+        period.refresh_from_db()
+        self.assertEqual(period.end_decision, "returned_home")
+
+    def test_a_case_worker_of_another_organisation_cannot_record_consent(self):
+        with self.assertRaises(PermissionDenied):
+            consent_record(
+                case=self.case, actor=self.dan, purpose="referral", given=True, given_on=datetime.date.today()
+            )
+        self.assertFalse(self.case.consents.exists())

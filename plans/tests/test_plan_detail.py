@@ -59,7 +59,7 @@ class PlanDetailTests(PlanTestCase):
 
     def test_its_query_count_does_not_grow_with_the_number_of_measures(self):
         self.login(self.bob)
-        self.assertQueriesDoNotGrow(lambda size: self.get(per_page=size), sizes=(3, 60), budget=12)
+        self.assertQueriesDoNotGrow(lambda size: self.get(per_page=size), sizes=(3, 60), budget=14)
 
     def test_anonymous_user_is_sent_to_the_login_page(self):
         response = self.get()
