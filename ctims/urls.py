@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet, ReferralViewSet
 from ctims import views
 from monitoring.api import DashboardView, ReportViewSet, RoundViewSet
 from organisations.api import OrganisationViewSet
@@ -16,6 +17,8 @@ router.register("measures", MeasureViewSet)
 router.register("organisations", OrganisationViewSet)
 router.register("rounds", RoundViewSet, basename="round")
 router.register("reports", ReportViewSet, basename="report")
+router.register("cases", CaseViewSet, basename="case")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 admin.site.site_header = _("CTIMS administration")
 admin.site.site_title = "CTIMS"
