@@ -2,7 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases import indicators
-from cases.models import Case, Consent, ExploitationForm, Person, ReflectionPeriod
+from cases.models import (
+    AgeVerification,
+    AssistanceService,
+    AuthorityNotification,
+    Case,
+    Consent,
+    ExploitationForm,
+    Facility,
+    Guardian,
+    Person,
+    Placement,
+    ReflectionPeriod,
+    ReintegrationOutcome,
+    RiskAssessment,
+    RiskLevel,
+)
 from organisations.models import Organisation
 
 
@@ -143,3 +158,110 @@ class ReadReasonForm(forms.Form):
         max_length=500,
         help_text=_("This case is not assigned to you. Your reason is recorded in the audit trail."),
     )
+
+
+# Care, children and protection: each form's fields are the keyword arguments of its service. ----------------
+
+
+class CaseBoundForm(forms.Form):
+    """A form whose choices depend on the case (its open placements, its active risks)."""
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+class ServiceForm(CaseBoundForm):
+    kind = forms.ChoiceField(label=_("Service"), choices=AssistanceService.Kind.choices)
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.filter(is_class=False))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False)
+    amount = forms.DecimalField(label=_("Amount (financial aid)"), min_value=0, decimal_places=2, required=False)
+    abroad = forms.BooleanField(label=_("Abroad (for family reunification)"), required=False)
+
+
+class PlacementForm(CaseBoundForm):
+    facility = forms.ModelChoiceField(label=_("Facility"), queryset=Facility.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        facilities = Facility.objects.with_occupancy().select_related("organisation")
+        self.fields["facility"].queryset = facilities
+        self.fields["facility"].label_from_instance = lambda f: f"{f.name} ({f.region}) — {f.occupancy}/{f.capacity}"
+
+
+class DischargeForm(CaseBoundForm):
+    placement = forms.ModelChoiceField(label=_("Placement"), queryset=Placement.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            self.fields["placement"].queryset = self.case.placements.filter(discharged_on__isnull=True)
+
+
+class RiskForm(CaseBoundForm):
+    level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    active = forms.BooleanField(label=_("The risk is active"), required=False, initial=True)
+
+
+class RiskOffForm(CaseBoundForm):
+    risk = forms.ModelChoiceField(label=_("Risk"), queryset=RiskAssessment.objects.none())
+    reason = forms.CharField(label=_("Why it is no longer active"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            self.fields["risk"].queryset = self.case.risk_assessments.filter(active=True)
+
+
+class GuardianForm(CaseBoundForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Guardian.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=200)
+    appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput)
+
+
+class NotificationForm(CaseBoundForm):
+    authority = forms.ChoiceField(label=_("Authority notified"), choices=AuthorityNotification.Authority.choices)
+    notified_on = forms.DateField(label=_("Notified on"), widget=DateInput)
+
+
+class BestInterestForm(CaseBoundForm):
+    return_safe = forms.BooleanField(label=_("A return is safe and in the child's best interest"), required=False)
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgeForm(CaseBoundForm):
+    age = forms.IntegerField(label=_("Verified age"), min_value=0, max_value=120)
+    method = forms.ChoiceField(label=_("How it was verified"), choices=AgeVerification.Method.choices)
+    reason = forms.CharField(label=_("Note"))
+
+
+class HandOverForm(CaseBoundForm):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Hand over to"), queryset=Organisation.objects.filter(is_class=False)
+    )
+    reason = forms.CharField(label=_("Reason"))
+
+
+class OutcomeForm(CaseBoundForm):
+    area = forms.ChoiceField(label=_("Area"), choices=ReintegrationOutcome.Area.choices)
+    status = forms.ChoiceField(label=_("Outcome"), choices=ReintegrationOutcome.Status.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class FollowUpForm(CaseBoundForm):
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_due = forms.DateField(label=_("Next follow-up due"), widget=DateInput, required=False)
+
+
+class FacilityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Facility.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    region = forms.CharField(label=_("Region"), max_length=100)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="cases-list"),
     path("cases/new/", views.case_create, name="cases-create"),
     path("cases/referrals/", views.referral_inbox, name="cases-referrals"),
+    path("cases/facilities/", views.facility_list, name="cases-facilities"),
     path("cases/referrals/<int:referral_id>/answer/", views.referral_answer, name="cases-referral-answer"),
     # /cases/<reference>/ — a reference code such as NRM-2026-00042, never a name
     path("cases/<str:reference>/", views.case_detail, name="cases-detail"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("cases/<str:reference>/refer/", views.case_refer, name="cases-refer"),
     path("cases/<str:reference>/periods/<int:period_id>/extend/", views.period_extend, name="cases-period-extend"),
     path("cases/<str:reference>/periods/<int:period_id>/decide/", views.period_decide, name="cases-period-decide"),
+    path("cases/<str:reference>/care/<slug:action>/", views.case_care_action, name="cases-care"),
 ]

@@ -17,21 +17,34 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
 from audit.services import event_record
-from cases import services
+from cases import care, protection, services
 from cases.forms import (
+    AgeForm,
     AnswerForm,
     AssessmentForm,
+    BestInterestForm,
     CaseFilterForm,
     CaseForm,
     ConsentForm,
     DecideForm,
+    DischargeForm,
     ExtendForm,
+    FacilityForm,
+    FollowUpForm,
+    GuardianForm,
+    HandOverForm,
+    NotificationForm,
+    OutcomeForm,
     PersonForm,
+    PlacementForm,
     ReadReasonForm,
     ReferralForm,
+    RiskForm,
+    RiskOffForm,
+    ServiceForm,
     StatusForm,
 )
-from cases.models import Case, Referral
+from cases.models import Case, Facility, Referral
 from cases.selectors import cases_pseudonymised
 from lib.pagination import paginate
 from organisations.models import Organisation
@@ -149,7 +162,18 @@ def _detail_context(case: Case, user, full: bool) -> dict:
     }
     if full:
         context["consents"] = case.consents.select_related("taken_by")
+    if full:
+        context |= {
+            "services": case.assistance_services.select_related("provider"),
+            "placements": case.placements.select_related("facility"),
+            "risks": case.risk_assessments.all(),
+            "guardians": case.guardians.all(),
+            "notifications": case.authority_notifications.all(),
+            "child_gaps": protection.child_gaps(case) if case.is_child else [],
+            "closure_blockers": protection.closure_blockers(case),
+        }
     if can_change:
+        context |= care_forms(case)
         context |= {
             "status_form": StatusForm(),
             "assessment_form": AssessmentForm(),
@@ -292,3 +316,64 @@ def referral_answer(request, referral_id: int):
         return redirect(referral.case)
     messages.success(request, _("Referral declined."))
     return redirect("cases-referrals")
+
+
+# Care, children and protection: one view runs any of these actions, each a form and the service it feeds. --------
+
+CARE_ACTIONS = {
+    "service": (ServiceForm, care.service_record, _("The service is recorded.")),
+    "placement": (PlacementForm, care.placement_open, _("The placement is recorded.")),
+    "discharge": (DischargeForm, care.placement_discharge, _("The discharge is recorded.")),
+    "risk": (RiskForm, protection.risk_assess, _("The risk assessment is recorded.")),
+    "risk-off": (RiskOffForm, protection.risk_deactivate, _("The risk is marked as no longer active.")),
+    "guardian": (GuardianForm, protection.guardian_record, _("The guardian is recorded.")),
+    "notification": (NotificationForm, protection.notification_record, _("The notification is recorded.")),
+    "best-interest": (BestInterestForm, protection.best_interest_assess, _("The assessment is recorded.")),
+    "age": (AgeForm, protection.age_verify, _("The verified age is recorded.")),
+    "hand-over": (HandOverForm, protection.case_hand_over, _("The case is handed over.")),
+    "outcome": (OutcomeForm, care.outcome_record, _("The outcome is recorded.")),
+    "follow-up": (FollowUpForm, care.follow_up_record, _("The follow-up is recorded.")),
+}
+# Actions on one record of the case rather than on the case: the form field that names it, and the keyword.
+OBJECT_ACTIONS = {"discharge": "placement", "risk-off": "risk"}
+
+
+def care_forms(case: Case) -> dict[str, object]:
+    """An empty form for every care action, keyed for the template (`service_form`, `risk_off_form`, …)."""
+    return {f"{name.replace('-', '_')}_form": entry[0](case=case) for name, entry in CARE_ACTIONS.items()}
+
+
+@sensitive_post_parameters()
+@permission_required("cases.list_cases")
+@require_POST
+def case_care_action(request, reference: str, action: str):
+    if action not in CARE_ACTIONS:
+        raise Http404
+    form_class, service, success = CARE_ACTIONS[action]
+
+    def run(case):
+        form = form_class(request.POST, case=case)
+        data = _valid(form)
+        if action not in OBJECT_ACTIONS:
+            data["case"] = case
+        service(actor=request.user, **data)
+        messages.success(request, success)
+
+    return _act(request, reference, run)
+
+
+@permission_required("cases.list_cases")
+@require_http_methods(["GET", "POST"])
+def facility_list(request):
+    """Shelters and assistance centres with their occupancy; case workers add their own organisation's."""
+    form = FacilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            care.facility_create(actor=request.user, organisation=request.user.organisation, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The facility is added."))
+            return redirect("cases-facilities")
+    facilities = Facility.objects.with_occupancy().select_related("organisation").order_by("region", "name")
+    return render(request, "cases/facility_list.html", {"page": paginate(request, facilities), "form": form})
