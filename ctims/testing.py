@@ -94,3 +94,14 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_with_second_factor(page, live_server, username: str) -> None:
+    """Signs in a user of a case-data role: the first time, the setup page shows the key; type its current code."""
+    import base64
+
+    sign_in(page, live_server, username)
+    secret = page.locator(".secret").inner_text()
+    code = f"{TOTP(base64.b32decode(secret)).token():06d}"
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
