@@ -13,10 +13,12 @@ from cases.models import (
     Guardian,
     Person,
     Placement,
+    ProtectionMeasure,
     ReflectionPeriod,
     ReintegrationOutcome,
     RiskAssessment,
     RiskLevel,
+    SchoolEnrolment,
 )
 from organisations.models import Organisation
 
@@ -89,6 +91,9 @@ class CaseFilterForm(forms.Form):
     )
     owner = forms.ModelChoiceField(
         label=_("Owning organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("Any")
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Placed in"), queryset=Facility.objects.all(), required=False, empty_label=_("Any")
     )
 
 
@@ -265,3 +270,16 @@ class FacilityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     region = forms.CharField(label=_("Region"), max_length=100)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)
+
+
+class EnrolmentForm(CaseBoundForm):
+    enrolled_on = forms.DateField(label=_("Enrolled on"), widget=DateInput)
+    school_kind = forms.ChoiceField(label=_("School"), choices=SchoolEnrolment.SchoolKind.choices)
+    region = forms.CharField(label=_("Region"), max_length=100)
+
+
+class MeasureForm(CaseBoundForm):
+    kind = forms.ChoiceField(label=_("Protection measure"), choices=ProtectionMeasure.Kind.choices)
+    body = forms.ModelChoiceField(label=_("Taken by"), queryset=Organisation.objects.filter(is_class=False))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False)

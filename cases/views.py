@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from audit.models import AuditEvent
 from audit.services import event_record
 from cases import care, protection, services
 from cases.forms import (
@@ -28,11 +29,13 @@ from cases.forms import (
     ConsentForm,
     DecideForm,
     DischargeForm,
+    EnrolmentForm,
     ExtendForm,
     FacilityForm,
     FollowUpForm,
     GuardianForm,
     HandOverForm,
+    MeasureForm,
     NotificationForm,
     OutcomeForm,
     PersonForm,
@@ -88,6 +91,8 @@ def case_list(request):
             cases = cases.filter(exploitation_forms__form=data["form"])
         if data["owner"]:
             cases = cases.filter(owner=data["owner"])
+        if data["facility"]:
+            cases = cases.filter(placements__facility=data["facility"], placements__discharged_on__isnull=True)
         if data["child"] == "yes":
             cases = cases.filter(CHILD_FILTER)
         elif data["child"] == "no":
@@ -162,6 +167,10 @@ def _detail_context(case: Case, user, full: bool) -> dict:
     }
     if full:
         context["consents"] = case.consents.select_related("taken_by")
+        # What was done with the case and by whom; the details stay in the audit trail.
+        context["events"] = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by(
+            "-sequence"
+        )[:50]
     if full:
         context |= {
             "services": case.assistance_services.select_related("provider"),
@@ -171,6 +180,8 @@ def _detail_context(case: Case, user, full: bool) -> dict:
             "notifications": case.authority_notifications.all(),
             "child_gaps": protection.child_gaps(case) if case.is_child else [],
             "closure_blockers": protection.closure_blockers(case),
+            "enrolments": case.school_enrolments.all(),
+            "measures": case.protection_measures.select_related("body"),
         }
     if can_change:
         context |= care_forms(case)
@@ -332,6 +343,8 @@ CARE_ACTIONS = {
     "age": (AgeForm, protection.age_verify, _("The verified age is recorded.")),
     "hand-over": (HandOverForm, protection.case_hand_over, _("The case is handed over.")),
     "outcome": (OutcomeForm, care.outcome_record, _("The outcome is recorded.")),
+    "enrolment": (EnrolmentForm, care.enrolment_record, _("The school enrolment is recorded.")),
+    "measure": (MeasureForm, protection.measure_record, _("The protection measure is recorded.")),
     "follow-up": (FollowUpForm, care.follow_up_record, _("The follow-up is recorded.")),
 }
 # Actions on one record of the case rather than on the case: the form field that names it, and the keyword.

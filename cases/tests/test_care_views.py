@@ -84,3 +84,25 @@ class CareViewTests(CaseTestCase):
             reverse("cases-facilities"), {"kind": "shelter", "name": "Safe Home", "region": "Ganja", "capacity": 8}
         )
         self.assertEqual(self.other_ngo.facilities.get().name, "Safe Home")
+
+    def test_the_case_list_filters_by_facility(self):
+        placement_open(case=self.case, actor=self.carol, facility=self.shelter)
+        self.new_case()
+        self.login(self.carol)
+        listed = self.client.get(reverse("cases-list"), {"facility": self.shelter.pk}).context["page"].object_list
+        self.assertEqual([c.reference for c in listed], [self.case.reference])
+
+    def test_enrolment_and_protection_measures_are_recorded_from_the_page(self):
+        child = self.new_case(year_of_birth=datetime.date.today().year - 12)
+        self.login(self.carol)
+        self.act("enrolment", {"enrolled_on": TODAY, "school_kind": "general", "region": "Baku"}, case=child)
+        self.act("measure", {"kind": "escort", "body": self.ministry.pk, "starts_on": TODAY}, case=child)
+        self.assertEqual(child.school_enrolments.get().region, "Baku")
+        self.assertEqual(child.protection_measures.get().kind, "escort")
+
+    def test_the_history_lists_who_read_and_changed_the_case(self):
+        self.login(self.carol)
+        self.client.get(self.case.get_absolute_url())
+        page = self.client.get(self.case.get_absolute_url())
+        self.assertContains(page, "case.create")
+        self.assertContains(page, "case.read")
