@@ -26,7 +26,12 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         if not self.is_active or not self.pk:
             return frozenset()
-        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        roles = frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if Role.SYSADMIN in roles:
+            # Administrators see no case content: with the sysadmin role, case-data roles do not count, even if
+            # an administrator adds them to an account (the admin site refuses the combination too).
+            roles -= CASE_DATA_ROLES
+        return roles
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

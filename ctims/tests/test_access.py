@@ -75,3 +75,39 @@ class AdminSiteTests(PlanTestCase):
         response = self.client.get("/admin/plans/measure/")
         self.assertEqual(response.status_code, 302)
         self.assertIn("/admin/login/", response["Location"])
+
+
+class AdministratorRoleTests(PlanTestCase):
+    def test_a_system_administrator_cannot_also_be_given_a_case_role(self):
+        from accounts.models import role_group
+        from accounts.roles import Role
+        from ctims.testing import make_user
+
+        other = make_user("stan", self.admin_org, Role.SYSADMIN, is_staff=True)
+        self.login(self.sam)
+        response = self.client.post(
+            f"/admin/accounts/user/{other.pk}/change/",
+            {
+                "username": "stan",
+                "organisation": self.ngo.pk,
+                "groups": [role_group(Role.SYSADMIN).pk, role_group(Role.CASE_WORKER).pk],
+                "is_active": "on",
+                "is_staff": "on",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "00:00:00",
+            },
+        )
+        self.assertContains(response, "A system administrator cannot also hold a role that sees case data")
+        self.assertEqual(set(other.groups.values_list("name", flat=True)), {"sysadmin"})
+
+    def test_case_roles_do_not_count_for_a_system_administrator(self):
+        from accounts.models import User, role_group
+        from accounts.roles import Role
+
+        self.sam.groups.add(role_group(Role.CASE_WORKER))
+        self.assertNotIn("case_worker", User.objects.get(pk=self.sam.pk).roles)
+
+    def test_no_one_changes_their_own_roles_in_the_admin_site(self):
+        self.login(self.sam)
+        page = self.client.get(f"/admin/accounts/user/{self.sam.pk}/change/")
+        self.assertNotContains(page, 'name="groups"')
