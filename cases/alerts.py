@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from cases.models import Case, Referral, ReflectionPeriod
+from cases.models import Case, Referral, ReflectionPeriod, RiskAssessment
 from cases.rules import CASE_ROLES
 from monitoring.models import Reminder
 from monitoring.reminders import FAILED, deliver, link
@@ -39,7 +39,8 @@ from monitoring.reminders import FAILED, deliver, link
 PERIOD_ENDING = "period-ending"
 REFERRAL_OVERDUE = "referral-overdue"
 REFERRAL_WAITING = "referral-waiting"
-KINDS = (PERIOD_ENDING, REFERRAL_OVERDUE, REFERRAL_WAITING)
+REVIEW_OVERDUE = "review-overdue"
+KINDS = (PERIOD_ENDING, REFERRAL_OVERDUE, REFERRAL_WAITING, REVIEW_OVERDUE)
 __all__ = ["FAILED", "KINDS", "CaseAlert", "case_workers", "due_alerts", "send_case_alerts"]
 
 PERIOD_WARNING_DAYS = 5
@@ -115,13 +116,22 @@ def due_alerts(now: datetime.datetime) -> list[CaseAlert]:
         .select_related("case", "from_organisation")
         .order_by("sent_at", "pk")
     )
+    reviews = list(
+        RiskAssessment.objects.filter(case__in=open_cases, active=True, next_review_on__lt=today)
+        .select_related("case")
+        .order_by("next_review_on", "pk")
+    )
     workers = case_workers(
-        {p.case.owner_id for p in periods} | {c.owner_id for c in unreferred} | {r.to_organisation_id for r in waiting}
+        {p.case.owner_id for p in periods}
+        | {c.owner_id for c in unreferred}
+        | {r.to_organisation_id for r in waiting}
+        | {r.case.owner_id for r in reviews}
     )
     return (
         _period_alerts(periods, today, workers)
         + _overdue_alerts(unreferred, workers)
         + _waiting_alerts(waiting, now, workers)
+        + _review_alerts(reviews, workers)
     )
 
 
@@ -240,5 +250,29 @@ def _waiting_alerts(referrals: list[Referral], now: datetime.datetime, workers) 
                 context | {"organisation": user.organisation.name},
             )
             for user in workers.get(referral.to_organisation_id, [])
+        )
+    return outgoing
+
+
+def _review_alerts(risks: list[RiskAssessment], workers) -> list[CaseAlert]:
+    """Active risks whose review date has passed; a new review date makes a new alert (it is in the key)."""
+    outgoing = []
+    for risk in risks:
+        due_on = date_format(risk.next_review_on)
+        context = _case_context(risk.case) | {"due_on": due_on, "level": risk.get_level_display()}
+        subject = gettext("CTIMS: the risk assessment of case %(reference)s was due for review on %(date)s") % {
+            "reference": risk.case.reference,
+            "date": due_on,
+        }
+        outgoing.extend(
+            CaseAlert(
+                REVIEW_OVERDUE,
+                f"review-overdue:{risk.pk}:{risk.next_review_on}:{user.pk}",
+                user,
+                subject,
+                "review_overdue",
+                context | {"organisation": user.organisation.name},
+            )
+            for user in workers.get(risk.case.owner_id, [])
         )
     return outgoing

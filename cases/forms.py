@@ -210,6 +210,7 @@ class RiskForm(CaseBoundForm):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     active = forms.BooleanField(label=_("The risk is active"), required=False, initial=True)
+    next_review_on = forms.DateField(label=_("Review due on"), widget=DateInput, required=False)
 
 
 class RiskOffForm(CaseBoundForm):

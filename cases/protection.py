@@ -133,7 +133,14 @@ def child_gaps(case: Case) -> list[str]:
 
 @transaction.atomic
 def risk_assess(
-    *, case: Case, actor, level: str, assessed_on: datetime.date, summary: str = "", active: bool = True
+    *,
+    case: Case,
+    actor,
+    level: str,
+    assessed_on: datetime.date,
+    summary: str = "",
+    active: bool = True,
+    next_review_on: datetime.date | None = None,
 ) -> RiskAssessment:
     """Records a risk assessment; earlier ones stay as they were (each is marked inactive on its own)."""
     require_case_access(actor, case)
@@ -142,6 +149,7 @@ def risk_assess(
         level=level,
         active=active,
         assessed_on=assessed_on,
+        next_review_on=next_review_on,
         assessed_by=actor,
         organisation=actor.organisation,
         summary=summary,

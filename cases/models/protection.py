@@ -43,6 +43,9 @@ class RiskAssessment(models.Model):
     level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
     active = models.BooleanField(_("risk active"), default=True)
     assessed_on = models.DateField(_("assessed on"))
+    next_review_on = models.DateField(
+        _("review due on"), null=True, blank=True, help_text=_("case_alerts reminds the case workers when it passes.")
+    )
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     summary = EncryptedTextField(_("summary"), blank=True, help_text=_("Encrypted: it may name people or places."))

@@ -58,6 +58,30 @@ class CaseAlertTests(CaseTestCase):
     def alerts_at(self, delta: datetime.timedelta):
         return send_case_alerts(now=self.now + delta)
 
+    # Risk reviews
+
+    def test_an_active_risk_past_its_review_date_is_reminded_once(self):
+        from cases.protection import risk_assess
+
+        today = timezone.localdate(self.now)
+        risk_assess(case=self.case, actor=self.carol, level="high", assessed_on=today, next_review_on=today + 7 * DAY)
+        self.assertEqual(self.alerts_at(6 * DAY)["review-overdue"], 0)
+        counts = self.alerts_at(8 * DAY)
+        self.assertEqual(counts["review-overdue"], 1)
+        [message] = sent_to("carol@example.org")
+        self.assertIn(self.case.reference, message.subject)
+        self.assertNotIn("Aynur", message.body)
+        self.assertEqual(self.alerts_at(9 * DAY)["review-overdue"], 0)
+
+    def test_an_inactive_risk_needs_no_review(self):
+        from cases.protection import risk_assess
+
+        today = timezone.localdate(self.now)
+        risk_assess(
+            case=self.case, actor=self.carol, level="low", assessed_on=today, next_review_on=today, active=False
+        )
+        self.assertEqual(self.alerts_at(3 * DAY)["review-overdue"], 0)
+
     # Reflection periods ending
 
     def test_the_owners_case_workers_are_alerted_five_days_before_a_period_ends_without_a_decision(self):
@@ -231,17 +255,23 @@ class CaseAlertTests(CaseTestCase):
         out = StringIO()
         later = timezone.localdate() + 4 * DAY
         call_command("case_alerts", "--date", later.isoformat(), stdout=out)
-        self.assertEqual(out.getvalue(), "0 period-ending, 1 referral-overdue, 1 referral-waiting alerts sent\n")
+        self.assertEqual(
+            out.getvalue(), "0 period-ending, 1 referral-overdue, 1 referral-waiting, 0 review-overdue alerts sent\n"
+        )
         out = StringIO()
         call_command("case_alerts", "--date", (later + 24 * DAY).isoformat(), stdout=out)
-        self.assertEqual(out.getvalue(), "1 period-ending, 0 referral-overdue, 0 referral-waiting alerts sent\n")
+        self.assertEqual(
+            out.getvalue(), "1 period-ending, 0 referral-overdue, 0 referral-waiting, 0 review-overdue alerts sent\n"
+        )
 
     def test_the_command_runs_as_of_today_by_default(self):
         self.presume()
         Case.objects.filter(pk=self.case.pk).update(presumed_at=self.now - 2 * DAY)
         out = StringIO()
         call_command("case_alerts", stdout=out)
-        self.assertEqual(out.getvalue(), "0 period-ending, 1 referral-overdue, 0 referral-waiting alerts sent\n")
+        self.assertEqual(
+            out.getvalue(), "0 period-ending, 1 referral-overdue, 0 referral-waiting, 0 review-overdue alerts sent\n"
+        )
 
     def test_the_command_fails_when_an_alert_could_not_be_sent(self):
         self.presume()

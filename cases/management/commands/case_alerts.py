@@ -10,7 +10,7 @@ from monitoring.management.commands.send_reminders import iso_date
 
 
 def summary(counts) -> str:
-    """E.g. "2 period-ending, 1 referral-overdue, 0 referral-waiting alerts sent"."""
+    """E.g. "2 period-ending, 1 referral-overdue, 0 referral-waiting, 0 review-overdue alerts sent"."""
     line = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS) + " alerts sent"
     if counts[FAILED]:
         line += f"; {counts[FAILED]} failed (to be tried again on the next run)"
