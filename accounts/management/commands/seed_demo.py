@@ -4,14 +4,15 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DEMO_USERS, demo_focal_points, demo_seed
 from accounts.models import User
 from accounts.roles import CASE_DATA_ROLES, Role
+from cases.demo import demo_cases
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
 
 
 class Command(BaseCommand):
     help = (
-        "Create demo organisations, one demo user per role, a focal point per body carrying out the plan's measures "
-        "and two past reporting rounds (only what is missing), and print the logins."
+        "Create demo organisations, one demo user per role, a focal point per body carrying out the plan's measures, "
+        "two past reporting rounds and five victim cases (only what is missing), and print the logins."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +26,10 @@ class Command(BaseCommand):
             note = " (new)" if created else ""
             second = "  [sets up 2FA at first sign-in]" if demo.role in CASE_DATA_ROLES else ""
             self.stdout.write(f"  {demo.username:<13} {Role(demo.role).label:<32} {demo.organisation}{note}{second}")
+        cases = demo_cases()
+        self.stdout.write(
+            f"\nDemo cases created: {cases} (Hope Support Union)." if cases else "\nCases exist already; no demo cases."
+        )
         plan = demo_plan()
         if plan is None:
             self.stdout.write("\nNo plan with measures yet (run import_plan), so no demo reporting rounds.\n")
