@@ -133,7 +133,7 @@ def _needs_read_reason(request, case: Case) -> bool:
 
 
 @sensitive_post_parameters()
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_http_methods(["GET", "POST"])
 def case_detail(request, reference: str):
     user = request.user
@@ -220,7 +220,7 @@ def _valid(form):
     return form.cleaned_data
 
 
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def case_status(request, reference: str):
     def change(case):
@@ -233,7 +233,7 @@ def case_status(request, reference: str):
     return _act(request, reference, change)
 
 
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def case_assess(request, reference: str):
     def assess(case):
@@ -251,7 +251,7 @@ def case_assess(request, reference: str):
 
 
 @sensitive_post_parameters()
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def case_consent(request, reference: str):
     def record(case):
@@ -262,7 +262,7 @@ def case_consent(request, reference: str):
     return _act(request, reference, record)
 
 
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def case_refer(request, reference: str):
     def refer(case):
@@ -273,7 +273,7 @@ def case_refer(request, reference: str):
     return _act(request, reference, refer)
 
 
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def period_extend(request, reference: str, period_id: int):
     def extend(case):
@@ -284,7 +284,7 @@ def period_extend(request, reference: str, period_id: int):
     return _act(request, reference, extend)
 
 
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def period_decide(request, reference: str, period_id: int):
     def decide(case):
@@ -357,7 +357,7 @@ def care_forms(case: Case) -> dict[str, object]:
 
 
 @sensitive_post_parameters()
-@permission_required("cases.list_cases")
+@permission_required("cases.list_cases", hide=True)
 @require_POST
 def case_care_action(request, reference: str, action: str):
     if action not in CARE_ACTIONS:
