@@ -78,11 +78,12 @@ def trail_erase_for_flush(using: str = DEFAULT_DB_ALIAS) -> None:
     Does nothing on other databases, whose flush the triggers do not stop. The triggers are back when it returns.
     """
     connection = connections[using]
+    name = str(connection.settings_dict["NAME"])
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
+    if not (in_memory or Path(name).name.startswith("test")):
+        raise RuntimeError(NOT_A_TEST_DATABASE.format(name=name))
     if connection.vendor != "sqlite":
         return
-    name = str(connection.settings_dict["NAME"])
-    if not (connection.is_in_memory_db() or Path(name).name.startswith("test")):
-        raise RuntimeError(NOT_A_TEST_DATABASE.format(name=name))
     with transaction.atomic(using=using), triggers_disabled(using), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # the head row needs no help: nothing stops its deletion
 

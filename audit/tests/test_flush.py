@@ -1,6 +1,5 @@
 """Transactional tests that record events can still be cleaned up after: see audit.testing."""
 
-import unittest
 from unittest import mock
 
 from django.db import IntegrityError, connection, transaction
@@ -31,12 +30,11 @@ class TransactionalTestsRecordingEventsTests(AuditFlushMixin, TransactionTestCas
             cursor.execute("DELETE FROM audit_auditevent")
 
 
-@unittest.skipUnless(connection.vendor == "sqlite", "erasing is only ever needed on SQLite")
 class EraseGuardTests(SimpleTestCase):
     def test_a_database_that_is_not_a_test_database_is_never_erased(self):
         with (
             mock.patch.dict(connection.settings_dict, {"NAME": "/srv/ctims/var/ctims.sqlite3"}),
-            mock.patch.object(connection, "is_in_memory_db", return_value=False),
+            mock.patch.object(connection, "is_in_memory_db", return_value=False, create=True),
             self.assertRaisesMessage(RuntimeError, "for test databases only"),
         ):
             trail_erase_for_flush()
