@@ -54,7 +54,7 @@ from cases.models import (
 )
 from cases.selectors import cases_pseudonymised
 from cases.views import CHILD_FILTER
-from monitoring.api import service_errors
+from lib.errors import service_errors
 from organisations.models import Organisation
 
 # The person's identifiers (encrypted at rest): only in the full detail, never in a list.

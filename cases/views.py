@@ -49,6 +49,7 @@ from cases.forms import (
 )
 from cases.models import Case, Facility, Referral
 from cases.selectors import cases_pseudonymised
+from lib.errors import form_add_errors
 from lib.pagination import paginate
 from organisations.models import Organisation
 
@@ -60,14 +61,6 @@ CHILD_FILTER = (
     | Q(person__estimated_age__lt=18)
     | Q(person__year_of_birth__gt=ExtractYear("created_at") - 18)
 )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _case_for(user, reference: str, perm: str = "cases.view_case") -> Case:
@@ -117,7 +110,7 @@ def case_create(request):
                 **facts,
             )
         except ValidationError as error:
-            _form_errors(case_form, error)
+            form_add_errors(case_form, error)
         else:
             messages.success(request, _("Case %(reference)s is recorded.") % {"reference": case.reference})
             return redirect(case)

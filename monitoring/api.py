@@ -7,11 +7,7 @@ is no service for them yet): they are replaced here, in the same transaction, af
 checked that the report may still change.
 """
 
-from contextlib import contextmanager
-
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -26,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.decorators import HasViewPermission
+from lib.errors import service_errors
 from monitoring import rules as monitoring_rules
 from monitoring import selectors, services
 from monitoring.models import (
@@ -48,22 +45,6 @@ REPORT_EXPECTED_UPDATE_IT = _(
     "update it (PATCH /api/reports/{report}/) instead of creating another."
 )
 MEASURE_NOT_IN_ROUND_PLAN = _("Measure {measure} is not part of the plan this round reports on.")
-
-
-@contextmanager
-def service_errors():
-    """Turns a django ValidationError raised inside the block into a DRF 400 that keeps the field keys."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-                for field, messages in error.message_dict.items()
-            }
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-        raise serializers.ValidationError(detail) from error
 
 
 # Rounds

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from lib.errors import form_add_errors
 from lib.pagination import paginate
 from lib.tables import table_response
 from monitoring import services
@@ -55,15 +56,6 @@ def _current_round(request) -> ReportingRound | None:
     )
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on its field when it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # Dashboard and rounds ---------------------------------------------------------------------------------------
 
 
@@ -98,7 +90,7 @@ def round_create(request):
         try:
             reporting_round = services.round_open(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             count = reporting_round.reports.count()
             messages.success(
@@ -311,7 +303,7 @@ def report_edit(request, report_id: int):
                 if "submit" in request.POST:
                     services.report_submit(report=report, actor=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
         else:
             if report.status == Status.SUBMITTED:
                 messages.success(request, _("The report is submitted to the National Coordinator."))
