@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "monitoring",
     "audit",
     "cases",
+    "prevention",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,10 @@ def totp_now(device: TOTPDevice) -> str:
 
 class BaseTestCase(TestCase):
     """Alice coordinates; Bob is the Ministry of Internal Affairs' focal point; Carol and Dan are case workers of two
-    NGOs; Olga observes for the Ombudsman; Sam administers the system; Eve has an account but no role at all."""
+    NGOs; Olga observes for the Ombudsman; Sam administers the system; Eve has an account but no role at all.
+    For the registers: Frank is the focal point of the Baku City Education Department (a body outside the plan); Hana
+    operates the Ministry's hotline and Hugo the other NGO's; Paul is a prosecution analyst of the General Prosecutor's
+    Office."""
 
     @classmethod
     def setUpTestData(cls):
@@ -53,6 +56,13 @@ class BaseTestCase(TestCase):
         cls.olga = make_user("olga", cls.ombudsman, Role.OBSERVER)
         cls.sam = make_user("sam", cls.admin_org, Role.SYSADMIN, is_staff=True)
         cls.eve = make_user("eve", cls.outside_org)
+
+        cls.education = Organisation.objects.create(name="Baku City Education Department", kind="service")
+        cls.prosecutor_office = Organisation.objects.create(name="General Prosecutor's Office", kind="prosecution")
+        cls.frank = make_user("frank", cls.education, Role.FOCAL_POINT)
+        cls.hana = make_user("hana", cls.ministry, Role.HOTLINE_OPERATOR)
+        cls.hugo = make_user("hugo", cls.other_ngo, Role.HOTLINE_OPERATOR)
+        cls.paul = make_user("paul.analyst", cls.prosecutor_office, Role.PROSECUTION_ANALYST)
 
     def assertQueriesDoNotGrow(self, fetch, sizes=(2, 60), budget: int | None = None) -> None:
         """`fetch(size)` makes a request for a page of `size` rows; the query count must not depend on it."""

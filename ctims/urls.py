@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, ReferralViewSet
 from ctims import views
+from lib.registers import REGISTERS, viewset
 from monitoring.api import DashboardView, ReportViewSet, RoundViewSet
 from organisations.api import OrganisationViewSet
 from plans.api import DirectionViewSet, MeasureViewSet, PlanViewSet
@@ -19,6 +20,8 @@ router.register("rounds", RoundViewSet, basename="round")
 router.register("reports", ReportViewSet, basename="report")
 router.register("cases", CaseViewSet, basename="case")
 router.register("referrals", ReferralViewSet, basename="referral")
+for register in REGISTERS.values():
+    router.register(register.name, viewset(register), basename=f"api-{register.name}")
 
 admin.site.site_header = _("CTIMS administration")
 admin.site.site_title = "CTIMS"
@@ -30,6 +33,8 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("monitoring.urls")),
     path("", include("cases.urls")),
+    path("registers/", views.register_index, name="registers"),
+    path("", include("prevention.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

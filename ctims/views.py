@@ -1,7 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from accounts.decorators import permission_required
+from lib.registers import REGISTERS
 from plans.models import Participation, Plan
 
 
@@ -24,3 +28,24 @@ def home(request):
         "own": [(roles[row["role"]], row["count"]) for row in own],
     }
     return render(request, "home.html", context)
+
+
+# Pages about the registers that are not a register's own list: (label, URL name, permission).
+REGISTER_PAGES = [
+    (_("Hotline statistics"), "hotline-statistics", "hotline.view_statistics"),
+    (_("Open follow-up actions of coordination meetings"), "partners-follow-up", "partners.read"),
+]
+
+
+@permission_required("ctims.view_registers")
+def register_index(request):
+    """The registers the user may read, by area, with the number of entries the user can see in each."""
+    from django.apps import apps
+
+    areas = {}
+    for register in REGISTERS.values():
+        if request.user.has_perm(register.read):
+            area = apps.get_containing_app_config(register.model.__module__).verbose_name
+            areas.setdefault(area, []).append((register, register.queryset(request.user).count()))
+    pages = [(label, reverse(url_name)) for label, url_name, perm in REGISTER_PAGES if request.user.has_perm(perm)]
+    return render(request, "registers/index.html", {"areas": list(areas.items()), "pages": pages})

@@ -151,6 +151,12 @@ class ReportSerializer(serializers.ModelSerializer):
     spending = ReportSpendingSerializer(many=True, read_only=True)
     transitions = ReportTransitionSerializer(many=True, read_only=True)
     attachments = ReportAttachmentSerializer(many=True, read_only=True)
+    evidence = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="key",
+        help_text="Register entries cited, as '<register>:<uid>' (e.g. 'trainings:…').",
+    )
 
     class Meta:
         model = ProgressReport
@@ -174,6 +180,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "spending",
             "transitions",
             "attachments",
+            "evidence",
         ]
         read_only_fields = fields
 
@@ -183,10 +190,15 @@ class ReportUpdateSerializer(serializers.ModelSerializer):
 
     results = ReportResultSerializer(many=True, required=False)
     spending = ReportSpendingSerializer(many=True, required=False)
+    evidence = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text="Register entries to cite, as '<register>:<uid>'; replaces those cited before.",
+    )
 
     class Meta:
         model = ProgressReport
-        fields = ["progress", "narrative", "results", "spending"]
+        fields = ["progress", "narrative", "results", "spending", "evidence"]
 
 
 class ReportCreateSerializer(ReportUpdateSerializer):
@@ -256,6 +268,8 @@ def _write(report: ProgressReport, actor, data: dict) -> None:
         _replace_rows(report, "results", ReportResult, data["results"])
     if "spending" in data:
         _replace_rows(report, "spending", ReportSpending, data["spending"])
+    if "evidence" in data:
+        services.report_evidence_set(report=report, actor=actor, keys=data["evidence"])
 
 
 @extend_schema_view(
@@ -281,7 +295,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return ProgressReport.objects.none()
         transitions = Prefetch("transitions", queryset=ReportTransition.objects.select_related("actor"))
         return selectors.reports_visible_to(self.request.user).prefetch_related(
-            "results", "spending", transitions, "attachments"
+            "results", "spending", transitions, "attachments", "evidence"
         )
 
     def get_serializer_class(self):

@@ -110,3 +110,20 @@ class ReportFilterForm(forms.Form):
     measure = forms.CharField(label=_("Measure"), required=False, help_text=_("Number, e.g. 13.2.1"))
     flag = forms.ChoiceField(label=_("Which"), choices=FLAGS, required=False)
     expected = forms.BooleanField(label=_("Only expected reports"), required=False)
+
+
+class EvidenceForm(forms.Form):
+    """Register entries to cite as evidence: `candidates` is services.evidence_candidates()."""
+
+    entries = forms.MultipleChoiceField(
+        label=_("Register entries"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Activities your organisation recorded in the registers for this measure."),
+    )
+
+    def __init__(self, *args, candidates: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].choices = [
+            (key, f"{register.title}: {entry}") for key, (register, entry) in candidates.items()
+        ]

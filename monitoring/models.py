@@ -273,6 +273,21 @@ class ReportAttachment(models.Model):
         return reverse("monitoring-attachment", args=[self.pk])
 
 
+class ReportEvidence(models.Model):
+    """A register entry (a training held, a grant disbursed…) a report gives as evidence, named by register and uid
+    (lib.registers.evidence_key), so any register can be cited without a foreign key to each."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="report_evidence_once")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Need(models.Model):
     """A demand the plan's execution raises (§9.2), tracked by the Coordinator until it is resolved."""
 

@@ -6,8 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.registers import entries_for_measure, evidence_key
 from monitoring.attachments import check_upload
-from monitoring.models import Need, ProgressReport, ReportAttachment, ReportingRound, ReportTransition
+from monitoring.models import (
+    Need,
+    ProgressReport,
+    ReportAttachment,
+    ReportEvidence,
+    ReportingRound,
+    ReportTransition,
+)
 from monitoring.selectors import expected_pairs
 from plans.models import Participation
 
@@ -22,6 +30,9 @@ NOT_EDITABLE = _("Only a draft or a returned report can be changed; this one is 
 SUBMIT_NEEDS_NARRATIVE = _("Describe what was done before submitting.")
 SUBMIT_NEEDS_PROGRESS = _("Choose how far the measure has progressed before submitting.")
 NOT_SUBMITTED = _("Only a submitted report can be reviewed; this one is {status}.")
+EVIDENCE_NOT_ELIGIBLE = _(
+    "Only entries of your organisation's registers that are linked to measure {measure} can be given as evidence."
+)
 RETURN_NEEDS_COMMENT = _("Say what should be changed: a returned report needs a comment.")
 
 
@@ -229,3 +240,22 @@ def need_update(*, need: Need, actor, state: str, response: str) -> Need:
     need.full_clean()
     need.save()
     return need
+
+
+def evidence_candidates(*, report: ProgressReport, actor) -> dict:
+    """{key: (register, entry)}: the register entries `actor` may read that the report's organisation recorded for
+    the report's measure — what the report can cite as evidence."""
+    linked = entries_for_measure(actor, report.measure, organisation=report.organisation, limit=200)
+    return {evidence_key(item.register, entry): (item.register, entry) for item in linked for entry in item.entries}
+
+
+@transaction.atomic
+def report_evidence_set(*, report: ProgressReport, actor, keys: list[str]) -> None:
+    """Replaces the register entries the report cites. Each must be a candidate (evidence_candidates)."""
+    _lock(report)
+    _check_editable(report)
+    if set(keys) - set(evidence_candidates(report=report, actor=actor)):
+        raise ValidationError(EVIDENCE_NOT_ELIGIBLE.format(measure=report.measure.number))
+    report.evidence.exclude(key__in=keys).delete()
+    existing = set(report.evidence.values_list("key", flat=True))
+    ReportEvidence.objects.bulk_create(ReportEvidence(report=report, key=key) for key in keys if key not in existing)

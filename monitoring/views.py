@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required
 from lib.errors import form_add_errors
 from lib.pagination import paginate
+from lib.registers import entries_by_key
 from lib.tables import table_response
 from monitoring import services
 from monitoring.access import attachment_for, need_for, report_for
 from monitoring.charts import progress_chart
 from monitoring.forms import (
     AttachmentForm,
+    EvidenceForm,
     NeedForm,
     NeedUpdateForm,
     ReportFilterForm,
@@ -272,6 +274,7 @@ def report_detail(request, report_id: int):
         "results": report.results.all(),
         "spending": report.spending.all(),
         "attachments": report.attachments.all(),
+        "cited": _cited_entries(request.user, report),
         "needs": report.needs.all() if request.user.has_perm("monitoring.list_needs") else [],
         "can_write": report.is_editable and request.user.has_perm("monitoring.write_report", report),
         "can_review": request.user.has_perm("monitoring.review_report", report),
@@ -281,6 +284,13 @@ def report_detail(request, report_id: int):
         "attachment_form": AttachmentForm(),
     }
     return render(request, "monitoring/report_detail.html", context)
+
+
+def _cited_entries(user, report) -> list[tuple]:
+    """(register, entry, readable) for each register entry the report cites; an entry the reader may not open is
+    named by its register only."""
+    found = entries_by_key(report.evidence.values_list("key", flat=True))
+    return [(entry.register, entry, user.has_perm(entry.register.read, entry)) for entry in found.values()]
 
 
 @permission_required("monitoring.list_reports")
@@ -294,12 +304,17 @@ def report_edit(request, report_id: int):
     form = ReportForm(data, instance=report)
     results = ResultFormSet(data, instance=report, prefix="results")
     spending = SpendingFormSet(data, instance=report, prefix="spending")
-    if request.method == "POST" and form.is_valid() and results.is_valid() and spending.is_valid():
+    candidates = services.evidence_candidates(report=report, actor=request.user)
+    cited = list(report.evidence.values_list("key", flat=True))
+    evidence = EvidenceForm(data, candidates=candidates, prefix="evidence", initial={"entries": cited})
+    forms_valid = form.is_valid() and results.is_valid() and spending.is_valid() and evidence.is_valid()
+    if request.method == "POST" and forms_valid:
         try:
             with transaction.atomic():
                 services.report_update(report=report, actor=request.user, **form.cleaned_data)
                 results.save()
                 spending.save()
+                services.report_evidence_set(report=report, actor=request.user, keys=evidence.cleaned_data["entries"])
                 if "submit" in request.POST:
                     services.report_submit(report=report, actor=request.user)
         except ValidationError as error:
@@ -315,6 +330,7 @@ def report_edit(request, report_id: int):
         "form": form,
         "results": results,
         "spending": spending,
+        "evidence": evidence,
         "attachment_form": AttachmentForm(),
     }
     return render(request, "monitoring/report_form.html", context)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from accounts.decorators import permission_required
 from lib.pagination import paginate
+from lib.registers import entries_for_measure
 from plans.exports import write_csv, write_xlsx
 from plans.forms import MeasureFilterForm
 from plans.models import Measure, Participation, Plan
@@ -79,5 +80,6 @@ def measure_detail(request, measure_id: int):
         "by_role": [(label, participants_by_role(measure)[role]) for role, label in Participation.Role.choices],
         "previous": siblings.filter(position__lt=measure.position).order_by("-position").first(),
         "next": siblings.filter(position__gt=measure.position).order_by("position").first(),
+        "linked": entries_for_measure(request.user, measure),
     }
     return render(request, "plans/measure_detail.html", context)

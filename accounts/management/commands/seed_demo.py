@@ -7,6 +7,11 @@ from accounts.roles import CASE_DATA_ROLES, Role
 from cases.demo import demo_cases
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
+from prevention.demo import demo_prevention
+
+DEMO_REGISTERS = [
+    ("prevention activities", demo_prevention),
+]
 
 
 class Command(BaseCommand):
@@ -36,6 +41,7 @@ class Command(BaseCommand):
             return
         self.write_focal_points(demo_focal_points(plan=plan, password=password))
         self.write_rounds(plan)
+        self.write_registers()
         self.stdout.write("")
 
     def write_focal_points(self, focal_points: list[tuple[User, bool]]) -> None:
@@ -61,3 +67,12 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo reporting rounds created: {rounds}.")
         else:
             self.stdout.write(f"\nReporting rounds exist already ({rounds}); no demo rounds created.")
+
+    def write_registers(self) -> None:
+        """Activities in the registers, recorded by the demo users above (so after the focal points exist)."""
+        created = {str(title): seed() for title, seed in DEMO_REGISTERS}
+        if any(created.values()):
+            listed = ", ".join(f"{count} {title.lower()}" for title, count in created.items() if count)
+            self.stdout.write(f"\nDemo register entries created: {listed}.")
+        else:
+            self.stdout.write("\nRegister entries exist already; no demo entries created.")
