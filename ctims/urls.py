@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("registers/", views.register_index, name="registers"),
     path("", include("prevention.urls")),
+    path("", include("hotline.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,12 +5,14 @@ from accounts.demo import DEMO_USERS, demo_focal_points, demo_seed
 from accounts.models import User
 from accounts.roles import CASE_DATA_ROLES, Role
 from cases.demo import demo_cases
+from hotline.demo import demo_hotline
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
 from prevention.demo import demo_prevention
 
 DEMO_REGISTERS = [
     ("prevention activities", demo_prevention),
+    ("hotline calls", demo_hotline),
 ]
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "hotline"
+    verbose_name = _("Hotline")
+
+    def ready(self):
+        from hotline import registers  # noqa: F401  (declares the registers)
