@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "prevention",
     "hotline",
+    "prosecution",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("registers/", views.register_index, name="registers"),
     path("", include("prevention.urls")),
     path("", include("hotline.urls")),
+    path("", include("prosecution.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,10 +9,12 @@ from hotline.demo import demo_hotline
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
 from prevention.demo import demo_prevention
+from prosecution.demo import demo_prosecution
 
 DEMO_REGISTERS = [
     ("prevention activities", demo_prevention),
     ("hotline calls", demo_hotline),
+    ("criminal cases", demo_prosecution),
 ]
 
 
