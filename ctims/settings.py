@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "prevention",
     "hotline",
     "prosecution",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,14 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ctims@localhost")
 
 FORM_RENDERER = "ctims.forms.FormRenderer"
+
+# The identifier and name under which the National Coordinator's office publishes to IATI (donor-support export).
+# The defaults are placeholders: set the identifier registered with IATI ({agency}-{number}).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="AZ-GOV-CTIMS")
+IATI_REPORTING_ORG_NAME = env.str(
+    "IATI_REPORTING_ORG_NAME",
+    default="National Coordinator for Combating Trafficking in Human Beings, Republic of Azerbaijan",
+)
 
 # Evidence attached to progress reports: at most this many bytes, of these kinds.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("prevention.urls")),
     path("", include("hotline.urls")),
     path("", include("prosecution.urls")),
+    path("", include("partners.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,6 +8,7 @@ from cases.demo import demo_cases
 from hotline.demo import demo_hotline
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
+from partners.demo import demo_partners
 from prevention.demo import demo_prevention
 from prosecution.demo import demo_prosecution
 
@@ -15,6 +16,7 @@ DEMO_REGISTERS = [
     ("prevention activities", demo_prevention),
     ("hotline calls", demo_hotline),
     ("criminal cases", demo_prosecution),
+    ("partnership entries", demo_partners),
 ]
 
 

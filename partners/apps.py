@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Partnership and resources")
+
+    def ready(self):
+        from partners import registers  # noqa: F401  (declares the registers)
