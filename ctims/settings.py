@@ -228,6 +228,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across registers get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CallChannelEnum": "hotline.models.Channel",
+        "CallActionEnum": "hotline.models.Action",
+        "AwarenessChannelEnum": "prevention.models.AwarenessActivity.Channel",
+        "MediaFindingActionEnum": "prevention.models.MediaFinding.Action",
+    },
 }
 
 LOGGING = {

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cases.references import normalised_reference
 from lib.registers import EntryForm
 from organisations.models import Organisation
 
@@ -24,7 +25,7 @@ class CaseReferenceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().upper()
+            value = normalised_reference(value)
         return super().to_python(value)
 
 

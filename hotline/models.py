@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.fields import EncryptedCharField, EncryptedTextField
-from lib.registers import Entry
+from lib.registers import Entry, refuse_repeats
 
 CASE_REQUIRED = _("Give the reference of the case opened.")
 CASE_ONLY_WHEN_OPENED = _("Link a case only when the action is “case opened”.")
@@ -80,6 +80,7 @@ class Indicator(models.TextChoices):
 
 
 def validate_indicators(value) -> None:
+    refuse_repeats(value)
     if not isinstance(value, list) or any(code not in Indicator.values for code in value):
         raise ValidationError(UNKNOWN_INDICATOR, code="invalid_indicator")
 

@@ -3,10 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cases.models import Case
+from cases.references import CaseReferenceField
 from hotline.forms import CallForm
 from hotline.models import Call, Indicator
 from lib.registers import MEASURES_COLUMN, ORGANISATION_COLUMN, Column, Register, entry_form, own_organisation
+from organisations.models import Organisation
 
 
 def _yes_no(value: bool) -> str:
@@ -61,12 +62,15 @@ calls = Register(
     default_sort="-received_at",
     select_related=("case",),
     serializer_fields={
-        "case": serializers.SlugRelatedField(
-            slug_field="reference", queryset=Case.objects.all(), required=False, allow_null=True
+        "case": CaseReferenceField(required=False, allow_null=True),
+        "referred_to": serializers.PrimaryKeyRelatedField(
+            queryset=Organisation.objects.filter(is_class=False), required=False, allow_null=True
         ),
         "indicators": serializers.ListField(child=serializers.ChoiceField(Indicator.choices), required=False),
     },
     visible=own_organisation,
+    private_fields=("caller_name", "caller_phone", "caller_email", "caller_notes"),
+    citable=False,
     links=((_("Statistics"), "hotline-statistics", "hotline.view_statistics"),),
     read="hotline.read",
     create="hotline.record",

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
 
 from accounts.decorators import HasViewPermission, permission_required
 from lib.errors import form_add_errors, service_errors
@@ -59,6 +60,18 @@ def own_organisation(user) -> Q:
     """`visible` for registers whose entries only their organisation reads."""
     return Q(organisation_id=user.organisation_id) if user.organisation_id else Q(pk__in=[])
 
+
+REPEATED_CHOICE = _("Each choice may be given only once.")
+
+
+def refuse_repeats(values) -> None:
+    """A validator for a list of choices stored as JSON: the API could otherwise send one twice."""
+    if isinstance(values, list) and len(set(map(str, values))) != len(values):
+        raise ValidationError(REPEATED_CHOICE, code="repeated")
+
+
+MAX_CHILD_ROWS = 500  # rows of one kind in one API request: more is an error, not thousands of saves
+UNKNOWN_ROW = _("Row {id} is not one of this entry's {rows}: leave out the id to add a row.")
 
 SAVED = _("%(entry)s is saved.")
 NO_ORGANISATION = _("Your account belongs to no organisation, so it cannot record entries. Ask an administrator.")
@@ -159,6 +172,11 @@ class Children:
     title: str
     form: type[forms.ModelForm] = forms.ModelForm
 
+    def rows(self, entry):
+        """The entry's rows, with the objects their foreign keys name (one query, however many rows)."""
+        related = [name for name in self.fields if self.model._meta.get_field(name).many_to_one]
+        return getattr(entry, self.name).select_related(*related)
+
     def formset_class(self, parent_model):
         return inlineformset_factory(
             parent_model, self.model, form=self.form, fields=self.fields, extra=1, can_delete=True
@@ -185,6 +203,8 @@ class Register:
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ("measures",)
     children: tuple[Children, ...] = ()
+    private_fields: tuple[str, ...] = ()  # identifiers: left out of API lists; reading an entry is audited
+    citable: bool = True  # whether progress reports may cite entries (never for registers about people)
     display: dict | None = None  # {field: function(user, entry)} for a value the entry page shows its own way
     links: tuple[tuple[str, str, str], ...] = ()  # (label, URL name, permission): more pages, shown on the list
     serializer_fields: dict | None = None  # API fields that replace the generated ones, e.g. a case by reference
@@ -244,12 +264,12 @@ class Linked:
     more: bool
 
 
-def entries_for_measure(user, measure, *, organisation=None, limit: int = 10) -> list[Linked]:
+def entries_for_measure(user, measure, *, organisation=None, limit: int = 10, citable=False) -> list[Linked]:
     """For each register the user may read, its visible entries linked to `measure` (one query per register),
-    optionally only those of `organisation`."""
+    optionally only those of `organisation`, and only of registers progress reports may cite."""
     found = []
     for register in REGISTERS.values():
-        if not user.has_perm(register.read):
+        if not user.has_perm(register.read) or (citable and not register.citable):
             continue
         entries = register.queryset(user).filter(measures=measure).prefetch_related(None)
         if organisation is not None:
@@ -263,6 +283,19 @@ def entries_for_measure(user, measure, *, organisation=None, limit: int = 10) ->
 def evidence_key(register: Register, entry) -> str:
     """How a progress report refers to an entry: the register's name and the entry's uid."""
     return f"{register.name}:{entry.uid}"
+
+
+def readable_keys(user, entries: dict[str, Entry]) -> set[str]:
+    """The keys of `entries` (from entries_by_key) that `user` may open: the register's rule and its `visible`
+    narrowing, exactly as its pages apply them."""
+    readable = set()
+    for register in REGISTERS.values():
+        keys = {key: entry for key, entry in entries.items() if type(entry) is register.model}
+        if not keys or not user.has_perm(register.read):
+            continue
+        visible = set(register.queryset(user).filter(pk__in=[e.pk for e in keys.values()]).values_list("pk", flat=True))
+        readable |= {key for key, entry in keys.items() if entry.pk in visible and user.has_perm(register.read, entry)}
+    return readable
 
 
 def entries_by_key(keys) -> dict[str, Entry]:
@@ -424,15 +457,24 @@ def _cell(value):
     return str(value)
 
 
+def entry_read_record(register: Register, user, entry) -> None:
+    """Every read of an entry of a register with private fields (a caller's identifiers) is in the audit trail."""
+    if register.private_fields:
+        from audit.services import event_record
+
+        event_record(actor=user, action=f"{register.name.replace('-', '_')}.read", obj=entry)
+
+
 def _detail(request, register: Register, uid):
     entry = register.entry_for(request.user, uid, register.read)
+    entry_read_record(register, request.user, entry)
     form = register.form(instance=entry)
     shown = register.display or {}
     children = [
         (
             spec,
             [spec.model._meta.get_field(name).verbose_name for name in spec.fields],
-            [[display_value(row, name) for name in spec.fields] for row in getattr(entry, spec.name).all()],
+            [[display_value(row, name) for name in spec.fields] for row in spec.rows(entry)],
         )
         for spec in register.children
     ]
@@ -537,18 +579,19 @@ def urls(register: Register) -> list:
 # API ---------------------------------------------------------------------------------------------------------
 
 
-def serializer_class(register: Register) -> type[serializers.ModelSerializer]:
-    """A serializer with the form's fields, the entry's identity, and its child rows nested (written as a whole set:
-    rows not sent are removed)."""
+def serializer_class(register: Register, *, omit=()) -> type[serializers.ModelSerializer]:
+    """A serializer with the form's fields (but `omit`), the entry's identity, and its child rows nested (written as a
+    whole set: rows not sent are removed)."""
     attrs = {}
     for spec in register.children:
         child_meta = type("Meta", (), {"model": spec.model, "fields": ["id", *spec.fields]})
         child_attrs = {"Meta": child_meta, "id": serializers.IntegerField(required=False)}
         child = type(f"{spec.model.__name__}Serializer", (serializers.ModelSerializer,), child_attrs)
-        attrs[spec.name] = child(many=True, required=False)
+        attrs[spec.name] = child(many=True, required=False, max_length=MAX_CHILD_ROWS)
     attrs["organisation"] = serializers.StringRelatedField(read_only=True)
     attrs.update(register.serializer_fields or {})
-    meta_fields = ["uid", "organisation", *register.form.base_fields, *[c.name for c in register.children]]
+    form_fields = [name for name in register.form.base_fields if name not in omit]
+    meta_fields = ["uid", "organisation", *form_fields, *[c.name for c in register.children]]
     meta_fields += ["created_at", "updated_at"]
     attrs["Meta"] = type(
         "Meta",
@@ -559,7 +602,8 @@ def serializer_class(register: Register) -> type[serializers.ModelSerializer]:
             "read_only_fields": ["uid", "created_at", "updated_at"],
         },
     )
-    return type(f"{register.model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+    name = f"{register.model.__name__}{'Summary' if omit else ''}Serializer"
+    return type(name, (serializers.ModelSerializer,), attrs)
 
 
 class EntryViewSet(
@@ -584,11 +628,27 @@ class EntryViewSet(
         _form, entries = self.register.filtered(self.request.user, self.request.query_params)
         return entries.prefetch_related(*children).order_by("-created_at", "pk")
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Refused before the data is validated, so a validation message never tells a reader anything.
+        if self.action == "create" and not request.user.has_perm(self.register.create):
+            raise ApiPermissionDenied
+
     def get_object(self):
         entry = super().get_object()
         if not self.request.user.has_perm(self.register.read, entry):
             raise Http404
+        if self.action in ("update", "partial_update") and not self.request.user.has_perm(self.register.edit, entry):
+            raise ApiPermissionDenied
         return entry
+
+    def get_serializer_class(self):
+        return self.list_serializer_class if self.action == "list" else self.serializer_class
+
+    def retrieve(self, request, *args, **kwargs):
+        entry = self.get_object()
+        entry_read_record(self.register, request.user, entry)
+        return Response(self.get_serializer(entry).data)
 
     def perform_create(self, serializer):
         if not self.request.user.has_perm(self.register.create):
@@ -604,11 +664,12 @@ class EntryViewSet(
         register = self.register
         data = dict(serializer.validated_data)
         m2m = {name: data.pop(name) for name in register.m2m_names() if name in data}
-        children = {
-            spec.name: [_child_row(spec, entry, row) for row in data.pop(spec.name)]
-            for spec in register.children
-            if spec.name in data
-        }
+        with service_errors():
+            children = {
+                spec.name: [_child_row(spec, entry, row) for row in data.pop(spec.name)]
+                for spec in register.children
+                if spec.name in data
+            }
         for name, value in data.items():
             setattr(entry, name, value)
         with service_errors():
@@ -623,9 +684,14 @@ class EntryViewSet(
 
 
 def viewset(register: Register) -> type[EntryViewSet]:
+    full = serializer_class(register)
     attrs = {
         "register": register,
-        "serializer_class": serializer_class(register),
+        "serializer_class": full,
+        # Lists leave out private fields (a caller's identifiers): they are read one entry at a time, audited.
+        "list_serializer_class": serializer_class(register, omit=register.private_fields)
+        if register.private_fields
+        else full,
         "required_permission": register.read,
         "__doc__": str(register.description or register.title),
     }
@@ -636,10 +702,11 @@ def _child_row(spec: Children, entry, values: dict):
     """A child row from API data: the existing row when its id is given and belongs to the entry, else a new one."""
     values = dict(values)
     row_id = values.pop("id", None)
-    row = None
-    if row_id is not None and entry.pk is not None:
-        row = getattr(entry, spec.name).filter(pk=row_id).first()
-    row = row or spec.model()
+    row = spec.model()
+    if row_id is not None:
+        row = getattr(entry, spec.name).filter(pk=row_id).first() if entry.pk is not None else None
+        if row is None:
+            raise ValidationError({spec.name: UNKNOWN_ROW.format(id=row_id, rows=spec.title.lower())})
     for name, value in values.items():
         setattr(row, name, value)
     return row

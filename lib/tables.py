@@ -8,6 +8,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is a formula to a spreadsheet program: text anyone typed must stay text
+# (OWASP "CSV injection"), or a downloaded list could send its other cells to an outside address.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """`value`, with text that a spreadsheet would run as a formula prefixed by an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def table_response(fmt: str, filename: str, headings: list[str], rows: list[list]) -> HttpResponse:
@@ -16,7 +26,7 @@ def table_response(fmt: str, filename: str, headings: list[str], rows: list[list
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headings)
-        writer.writerows(rows)
+        writer.writerows([inert(value) for value in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         workbook = Workbook()
@@ -25,7 +35,7 @@ def table_response(fmt: str, filename: str, headings: list[str], rows: list[list
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append([inert(value) for value in row])
         sheet.freeze_panes = "A2"
         buffer = io.BytesIO()
         workbook.save(buffer)

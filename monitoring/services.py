@@ -244,18 +244,23 @@ def need_update(*, need: Need, actor, state: str, response: str) -> Need:
 
 def evidence_candidates(*, report: ProgressReport, actor) -> dict:
     """{key: (register, entry)}: the register entries `actor` may read that the report's organisation recorded for
-    the report's measure — what the report can cite as evidence."""
-    linked = entries_for_measure(actor, report.measure, organisation=report.organisation, limit=200)
+    the report's measure, in registers that may be cited — what the report can cite as evidence."""
+    linked = entries_for_measure(actor, report.measure, organisation=report.organisation, limit=500, citable=True)
     return {evidence_key(item.register, entry): (item.register, entry) for item in linked for entry in item.entries}
 
 
 @transaction.atomic
 def report_evidence_set(*, report: ProgressReport, actor, keys: list[str]) -> None:
-    """Replaces the register entries the report cites. Each must be a candidate (evidence_candidates)."""
+    """Makes `keys` the entries the report cites, as far as `actor` can see: each new key must be a candidate
+    (evidence_candidates); a key cited before stays valid; citations `actor` cannot see (another author's, or an
+    entry since unlinked) are kept, since this editor could neither see nor untick them."""
     _lock(report)
     _check_editable(report)
-    if set(keys) - set(evidence_candidates(report=report, actor=actor)):
+    keys = list(dict.fromkeys(keys))
+    candidates = evidence_candidates(report=report, actor=actor)
+    cited = set(report.evidence.values_list("key", flat=True))
+    if set(keys) - set(candidates) - cited:
         raise ValidationError(EVIDENCE_NOT_ELIGIBLE.format(measure=report.measure.number))
-    report.evidence.exclude(key__in=keys).delete()
-    existing = set(report.evidence.values_list("key", flat=True))
-    ReportEvidence.objects.bulk_create(ReportEvidence(report=report, key=key) for key in keys if key not in existing)
+    unseen = cited - set(candidates)
+    report.evidence.exclude(key__in=[*keys, *unseen]).delete()
+    ReportEvidence.objects.bulk_create(ReportEvidence(report=report, key=key) for key in keys if key not in cited)

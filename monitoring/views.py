@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import permission_required
 from lib.errors import form_add_errors
 from lib.pagination import paginate
-from lib.registers import entries_by_key
+from lib.registers import entries_by_key, readable_keys
 from lib.tables import table_response
 from monitoring import services
 from monitoring.access import attachment_for, need_for, report_for
@@ -290,7 +290,8 @@ def _cited_entries(user, report) -> list[tuple]:
     """(register, entry, readable) for each register entry the report cites; an entry the reader may not open is
     named by its register only."""
     found = entries_by_key(report.evidence.values_list("key", flat=True))
-    return [(entry.register, entry, user.has_perm(entry.register.read, entry)) for entry in found.values()]
+    readable = readable_keys(user, found)
+    return [(entry.register, entry, key in readable) for key, entry in found.items()]
 
 
 @permission_required("monitoring.list_reports")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.registers import Entry
+from lib.registers import Entry, refuse_repeats
 from monitoring.models import Currency, FundingSource
 
 END_BEFORE_START = _("The end date cannot be before the start date.")
@@ -97,6 +97,7 @@ class SupportType(models.TextChoices):
 
 
 def validate_support_types(value) -> None:
+    refuse_repeats(value)
     if not value:
         raise ValidationError(NO_SUPPORT_TYPE, code="required")
     if not isinstance(value, list) or any(item not in SupportType.values for item in value):

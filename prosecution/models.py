@@ -8,10 +8,11 @@ victims are linked by the reference code of their case in the referral mechanism
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lib.registers import Entry
+from lib.registers import Entry, refuse_repeats
 from monitoring.models import Currency
 
 # Articles of the Criminal Code of the Republic of Azerbaijan under which trafficking and related crimes are
@@ -60,6 +61,7 @@ ANSWER_BEFORE_SENT = _("The answer cannot be before the request was sent.")
 
 
 def validate_articles(value) -> None:
+    refuse_repeats(value)
     if not isinstance(value, list):
         raise ValidationError(NO_ARTICLES, code="invalid")
     unknown = [str(code) for code in value if code not in ARTICLE_LABELS]
@@ -124,7 +126,8 @@ class CriminalCase(Entry):
         verbose_name_plural = _("criminal cases")
         ordering = ["-opened_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "number"], name="criminal_case_number_per_organisation")
+            # Case-insensitive, as clean() checks it: "12/2016-a" and "12/2016-A" are the same case number.
+            models.UniqueConstraint("organisation", Lower("number"), name="criminal_case_number_per_organisation")
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cases.models import Case
+from cases.references import CaseReferenceField
 from lib.registers import MEASURES_COLUMN, ORGANISATION_COLUMN, Children, Column, Register, entry_form
 from prosecution.forms import ChildForm, CriminalCaseForm
 from prosecution.models import (
@@ -66,6 +66,7 @@ criminal_cases = Register(
         "Criminal cases of trafficking and related crimes (§5, 13.3): stages, defendants and outcomes, assets seized "
         "and confiscated, international requests. Victims appear only as the reference codes of their cases."
     ),
+    citable=False,
     display={
         "articles": lambda user, entry: "; ".join(entry.article_labels),
         "victims": _victims_html,
@@ -134,9 +135,7 @@ criminal_cases = Register(
     ),
     serializer_fields={
         "articles": serializers.ListField(child=serializers.ChoiceField(choices=ARTICLES), required=False),
-        "victims": serializers.SlugRelatedField(
-            slug_field="reference", many=True, queryset=Case.objects.all(), required=False
-        ),
+        "victims": CaseReferenceField(many=True, required=False),
     },
     check=criminal_case_check,
 )

@@ -2,10 +2,15 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.roles import Role
+from ctims.testing import make_user
+from hotline.registers import calls
+from hotline.tests.base import call
 from lib.registers import evidence_key
-from monitoring.services import EVIDENCE_NOT_ELIGIBLE
+from monitoring.services import EVIDENCE_NOT_ELIGIBLE, evidence_candidates, report_evidence_set
 from monitoring.tests.base import MonitoringTestCase
 from prevention.models import Training
 from prevention.registers import trainings
@@ -68,10 +73,6 @@ class ReportEvidenceTests(MonitoringTestCase):
         self.assertEqual(report.narrative, "")
 
     def test_the_service_refuses_an_entry_not_linked_to_the_measure(self):
-        from django.core.exceptions import ValidationError
-
-        from monitoring.services import report_evidence_set
-
         report = self.report("13.2.1")
         with self.assertRaisesMessage(ValidationError, str(EVIDENCE_NOT_ELIGIBLE.format(measure="13.2.1"))):
             report_evidence_set(report=report, actor=self.bob, keys=[evidence_key(trainings, self.unlinked)])
@@ -132,3 +133,39 @@ class ReportEvidenceApiTests(MonitoringTestCase):
         response = self.client.patch(url, {"evidence": [evidence_key(trainings, own)]}, "application/json")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["evidence"], [evidence_key(trainings, own)])
+
+
+class EvidenceKeptAndRefusedTests(MonitoringTestCase):
+    """Saving a report never drops what another editor cited, and registers about people are never cited."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.measure = cls.plan.measures.get(number="13.2.1")
+        cls.own = ReportEvidenceTests.training(cls.ministry, "Ministry training on 13.2.1", cls.measure)
+        cls.both = make_user("both", cls.ministry, Role.FOCAL_POINT, Role.HOTLINE_OPERATOR)
+
+    def test_a_hotline_call_is_never_offered_as_evidence_even_to_a_focal_point_who_operates_the_hotline(self):
+        entry = call(self.ministry)
+        entry.measures.add(self.measure)
+        keys = evidence_candidates(report=self.report("13.2.1"), actor=self.both)
+        self.assertIn(evidence_key(trainings, self.own), keys)
+        self.assertNotIn(evidence_key(calls, entry), keys)
+
+    def test_a_citation_the_editor_cannot_see_is_kept_when_the_editor_saves(self):
+        report = self.report("13.2.1")
+        hidden = "trainings:00000000-0000-0000-0000-000000000001"  # e.g. an entry since unlinked from the measure
+        report.evidence.create(key=hidden)
+        report_evidence_set(report=report, actor=self.bob, keys=[evidence_key(trainings, self.own)])
+        self.assertEqual(
+            set(report.evidence.values_list("key", flat=True)), {hidden, evidence_key(trainings, self.own)}
+        )
+
+    def test_sending_back_what_is_cited_is_accepted_and_a_repeated_key_is_saved_once(self):
+        report = self.report("13.2.1")
+        key = evidence_key(trainings, self.own)
+        self.login(self.bob)
+        url = f"/api/reports/{report.pk}/"
+        self.assertEqual(self.client.patch(url, {"evidence": [key, key]}, "application/json").status_code, 200)
+        self.assertEqual(self.client.patch(url, {"evidence": [key]}, "application/json").status_code, 200)
+        self.assertEqual(list(report.evidence.values_list("key", flat=True)), [key])

@@ -3,6 +3,8 @@ the page of open follow-up actions across meetings."""
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -245,3 +247,18 @@ class FollowUpPageTest(PlanTestCase):
             )
         self.login(self.alice)
         self.assertQueriesDoNotGrow(lambda size: self.client.get(FOLLOW_UP, {"per_page": size}), budget=10)
+
+
+class MeetingPageQueriesTest(PlanTestCase):
+    def test_a_meeting_page_costs_the_same_queries_for_one_or_many_follow_up_actions(self):
+        measure = self.plan.measures.get(number="13.7.1")
+        action = {"action": "Prepare statistics", "responsible": self.ministry, "measure": measure}
+        few = meeting(self.coordinator_org, actions=[{**action, "due_on": date(2017, 5, 1)}])
+        many = meeting(self.coordinator_org, actions=[{**action, "due_on": date(2017, 5, day)} for day in range(1, 9)])
+        self.login(self.alice)
+        counts = []
+        for entry in (few, many):
+            with CaptureQueriesContext(connection) as queries:
+                self.assertContains(self.client.get(entry.get_absolute_url()), "Prepare statistics")
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])

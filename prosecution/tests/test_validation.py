@@ -192,9 +192,11 @@ class FormValidationTest(ProsecutionTestCase):
                 self.assertFalse(CriminalCase.objects.exists())
 
     def test_a_number_taken_in_the_organisation_is_refused(self):
-        criminal_case(self.prosecutor_office, number="45/2016")
-        response = self.post(number="45/2016")
-        self.assertFormError(response.context["form"], "number", str(DUPLICATE_NUMBER))
+        criminal_case(self.prosecutor_office, number="45/2016-A")
+        for number in ("45/2016-A", "45/2016-A ", "45/2016-a"):
+            response = self.post(number=number)
+            self.assertFormError(response.context["form"], "number", str(DUPLICATE_NUMBER))
+            self.assertEqual(response.context["form"].non_field_errors(), [])
         self.assertEqual(CriminalCase.objects.count(), 1)
 
     def test_another_organisation_may_use_the_same_number(self):
