@@ -28,6 +28,7 @@ admin.site.site_title = "CTIMS"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ping/", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("organisations.urls")),

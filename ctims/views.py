@@ -49,3 +49,10 @@ def register_index(request):
             areas.setdefault(area, []).append((register, register.queryset(request.user).count()))
     pages = [(label, reverse(url_name)) for label, url_name, perm in REGISTER_PAGES if request.user.has_perm(perm)]
     return render(request, "registers/index.html", {"areas": list(areas.items()), "pages": pages})
+
+
+@login_required
+def ping(request):
+    """A tiny page for any signed-in user: tells a client its session is alive, and is the benchmarks' floor (the
+    cost of the framework itself: middleware, session, user, template)."""
+    return render(request, "ping.html")
