@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,9 +57,14 @@ TRANSITIONS = {
 DECISIONS = {Status.IDENTIFIED, Status.NOT_IDENTIFIED}
 
 
-def _next_reference(year: int) -> str:
+def next_reference(year: int) -> str:
+    """The next free reference of `year`: NRM-2016-00042. Numbers past 99999 get longer, so the longest sorts last."""
     prefix = f"NRM-{year}-"
-    last = Case.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference", flat=True)
+    last = (
+        Case.objects.filter(reference__startswith=prefix)
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+    )
     number = int(last[0].rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"
 
@@ -73,7 +79,7 @@ def case_create(*, actor, person: dict, source: str, exploitation_forms: list[st
     new_person.full_clean()
     new_person.save()
     case = Case(person=new_person, owner=actor.organisation, source=source, created_by=actor, **facts)
-    case.reference = _next_reference(timezone.localdate().year)
+    case.reference = next_reference(timezone.localdate().year)
     case.full_clean()
     case.save()
     ExploitationForm.objects.bulk_create(

@@ -41,7 +41,9 @@ class DecryptionError(Exception):
 # Keys ------------------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _configured_keys() -> tuple[str, ...]:
+    """The keys, parsed once (a bulk import encrypts hundreds of thousands of values); a settings change clears it."""
     keys = getattr(settings, KEYS_SETTING, None)
     if isinstance(keys, str | bytes):  # one key, or a comma-separated list like the environment variable
         keys = keys.decode() if isinstance(keys, bytes) else keys
@@ -83,6 +85,7 @@ def _index_key(hash_key: str, purpose: str) -> bytes:
 
 
 def clear_caches(**kwargs) -> None:
+    _configured_keys.cache_clear()
     _keyring.cache_clear()
     _index_key.cache_clear()
 
