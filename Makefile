@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := DEBUG=true $(PY) manage.py
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install install-dev system-deps-test migrate messages clean
+.PHONY: run test bench lint format install install-dev system-deps-test migrate messages clean
 
 run: install
 	@mkdir -p var
@@ -18,6 +18,11 @@ run: install
 
 test: install-dev system-deps-test lint
 	$(VENV)/bin/pytest
+
+# Starts and stops its own PostgreSQL 15 cluster, loads the national and hub synthetic data, serves the hub data with
+# gunicorn and prints (and writes into bench/RESULTS.md) latency, query counts and throughput. About 20 minutes.
+bench: install
+	$(PY) bench/run.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

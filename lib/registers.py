@@ -112,6 +112,9 @@ class Entry(models.Model):
         return next(r for r in REGISTERS.values() if r.model is type(self))
 
 
+MEASURES_HINT = _("The measures of the action plan this entry carries out. Hold Ctrl (⌘ on a Mac) to choose several.")
+
+
 class EntryForm(forms.ModelForm):
     """The base of register forms: dates with a date picker, measures listed in the plan's order."""
 
@@ -123,6 +126,7 @@ class EntryForm(forms.ModelForm):
         if "measures" in self.fields:
             self.fields["measures"].queryset = self.fields["measures"].queryset.order_by("plan_id", "position")
             self.fields["measures"].widget.attrs["size"] = 10
+            self.fields["measures"].help_text = MEASURES_HINT
 
 
 def entry_form(model, fields: list[str], form: type[forms.ModelForm] = EntryForm) -> type[forms.ModelForm]:
