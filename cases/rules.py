@@ -28,8 +28,12 @@ def organisations_with_access(case) -> set[int]:
 
 
 def cases_q_for_organisation(organisation_id: int) -> Q:
-    """The same rule as a query: cases the organisation owns or accepted."""
-    return Q(owner_id=organisation_id) | Q(referrals__to_organisation_id=organisation_id, referrals__state="accepted")
+    """The same rule as a query: cases the organisation owns or accepted. The referrals are a subquery, not a join,
+    so a list needs no DISTINCT and a count of 200,000 cases stays one pass."""
+    from cases.models import Referral
+
+    accepted = Referral.objects.filter(to_organisation_id=organisation_id, state="accepted").values("case_id")
+    return Q(owner_id=organisation_id) | Q(pk__in=accepted)
 
 
 @rules.predicate

@@ -9,7 +9,7 @@ def cases_visible_to(user):
     view is built from `cases_pseudonymised`, which carries no identifier)."""
     if not (user.has_role(*CASE_ROLES) and user.organisation_id):
         return Case.objects.none()
-    return Case.objects.filter(cases_q_for_organisation(user.organisation_id)).distinct()
+    return Case.objects.filter(cases_q_for_organisation(user.organisation_id))
 
 
 def cases_pseudonymised(user):

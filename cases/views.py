@@ -7,7 +7,7 @@ states why.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,7 +75,9 @@ def _case_for(user, reference: str, perm: str = "cases.view_case") -> Case:
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     cases = cases_pseudonymised(request.user).prefetch_related("exploitation_forms").order_by("-created_at", "pk")
-    form.fields["owner"].queryset = Organisation.objects.filter(pk__in=cases.values("owner_id")).order_by("name")
+    # EXISTS per organisation (an index probe each) rather than IN over every visible case: 200,000 cases at a hub.
+    owning = Exists(cases.filter(owner_id=OuterRef("pk")))
+    form.fields["owner"].queryset = Organisation.objects.filter(owning).order_by("name")
     if form.is_valid():
         data = form.cleaned_data
         if data["status"]:

@@ -35,6 +35,7 @@ from monitoring.selectors import (
     compliance,
     compliance_total,
     measure_statuses,
+    plan_statuses,
     progress_across_rounds,
     reports_visible_to,
 )
@@ -66,14 +67,15 @@ def dashboard(request):
     reporting_round = _current_round(request)
     if reporting_round is None:
         return render(request, "monitoring/dashboard.html", {"round": None})
-    board = dashboard_figures(reporting_round)
+    computed = plan_statuses(reporting_round.plan)
+    board = dashboard_figures(reporting_round, statuses=computed[1][reporting_round.pk])
     context = {
         "round": reporting_round,
         "rounds": ReportingRound.objects.filter(plan=reporting_round.plan_id),
         "board": board,
         "statuses": MeasureStatus.choices,
         "total": compliance_total(board.compliance),
-        "chart": progress_chart(progress_across_rounds(reporting_round.plan)),
+        "chart": progress_chart(progress_across_rounds(reporting_round.plan, computed)),
     }
     return render(request, "monitoring/dashboard.html", context)
 

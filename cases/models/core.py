@@ -125,6 +125,11 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at", "pk"]
+        # The case list: newest first, for everyone (the Coordinator) or for one owning organisation.
+        indexes = [
+            models.Index(fields=["-created_at", "id"], name="case_newest"),
+            models.Index(fields=["owner", "-created_at", "id"], name="case_owner_newest"),
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         permissions = [("override_consent", "May refer a case without recorded consent, giving a reason")]
@@ -171,6 +176,7 @@ class ExploitationForm(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint("case", "form", name="case_exploitation_form_unique")]
+        indexes = [models.Index(fields=["form", "case"], name="exploitation_form_cases")]
 
     def __str__(self) -> str:
         return self.get_form_display()
@@ -308,6 +314,8 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "pk"]
+        # Need-to-know: the cases an organisation accepted (cases.rules.cases_q_for_organisation).
+        indexes = [models.Index(fields=["to_organisation", "state", "case"], name="referral_accepted_by")]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.to_organisation}"
