@@ -20,7 +20,7 @@ test: install-dev system-deps-test lint
 	$(VENV)/bin/pytest
 
 # Starts and stops its own PostgreSQL 15 cluster, loads the national and hub synthetic data, serves the hub data with
-# gunicorn and prints (and writes into bench/RESULTS.md) latency, query counts and throughput. About 20 minutes.
+# gunicorn and prints (and writes into bench/RESULTS.md) latency, query counts and throughput. About 10 minutes.
 bench: install
 	$(PY) bench/run.py
 

@@ -1,0 +1,1 @@
+"""Benchmarks of CTIMS at scale: `make bench` (see bench/README.md)."""
