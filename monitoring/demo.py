@@ -1,15 +1,17 @@
-"""Demo monitoring history: two past reporting rounds with a realistic mix of reports. Never for production.
+"""Demo monitoring history: four past reporting rounds with a realistic mix of reports. Never for production.
 
-`demo_monitoring` replays 2016–2017 as it might have happened: the Coordinator opens the 2015 and the 2016 rounds;
-most bodies report and are accepted, some late, some are returned with a comment (and correct their report, or not
-yet), a few reports wait for review and some never come; a few reports raise needs. Every step goes through
-monitoring.services, acting as the body's focal point or the Coordinator, so the demo obeys the workflow's rules.
+`demo_monitoring` replays 2015–2018 as it might have happened: the Coordinator opens the yearly rounds of 2014 to
+2017 and closes all but the last; most bodies report and are accepted, some late, some are returned with a comment
+(and correct their report, or not), in the open round a few reports wait for review, and some never come; a few
+reports of each round raise needs, so that the needs raised in each year from 2015 to 2018 can be shown. Every step
+goes through monitoring.services, acting as the body's focal point or the Coordinator, so the demo obeys the
+workflow's rules.
 
 The services stamp each step with the current time; the replayed history is in the past. So, after the services
 have run, the `_backdate_*` helpers at the end of this module move each record's timestamps to when the replayed
 step happened. They are the only place that writes those fields directly.
 
-The replay is not written to the audit log: its ~1,000 entries would all be stamped with the time of seeding,
+The replay is not written to the audit log: its ~1,300 entries would all be stamped with the time of seeding,
 contradicting the replayed dates, and would double the time seed_demo takes.
 
 The mix is drawn from random.Random(2014): the same plan always gives the same history.
@@ -74,7 +76,6 @@ class DemoRound:
     due_on: datetime.date
     close: bool
     mix: dict[str, int]  # story → percent of the reports whose body has a focal point; "accepted" takes the rest
-    needs: bool = False
 
     @property
     def opens_on(self) -> datetime.date:
@@ -86,18 +87,23 @@ class DemoRound:
 
 
 DEMO_ROUNDS = (
+    DemoRound(  # the plan's first year: more reports late or missing
+        2014, datetime.date(2015, 2, 15), close=True, mix={"late": 14, "corrected": 8, "returned": 5, "missing": 12}
+    ),
     DemoRound(
         2015, datetime.date(2016, 2, 15), close=True, mix={"late": 10, "corrected": 9, "returned": 4, "missing": 8}
     ),
     DemoRound(
-        2016,
-        datetime.date(2017, 2, 15),
+        2016, datetime.date(2017, 2, 15), close=True, mix={"late": 8, "corrected": 7, "returned": 5, "missing": 9}
+    ),
+    DemoRound(
+        2017,
+        datetime.date(2018, 2, 15),
         close=False,  # open, so that returned reports can still be corrected in the demo
         mix={"late": 9, "corrected": 6, "returned": 8, "awaiting": 8, "late_awaiting": 3, "missing": 10},
-        needs=True,
     ),
 )
-HISTORY_ENDS = datetime.date(2017, 6, 30)  # the last replayed step is before this date
+HISTORY_ENDS = datetime.date(2018, 6, 30)  # the last replayed step is before this date
 LATE_BY_DAYS = (1, 40)
 GAPS = {SUBMIT: (3, 12), RETURN: (2, 8), ACCEPT: (2, 14)}  # days since the step before
 NEED_RESOLVED_AFTER_DAYS = 45
@@ -291,30 +297,85 @@ RETURNS = [
 ]
 SPENDING_RETURN = 2  # the comment whose correction adds spending
 
-NEEDS = [
-    # themes of the reports it fits, kind, description, how the Coordinator answered (state, response) or None
-    (
-        ("assistance", "children", "awareness", "training"),
-        Need.Kind.FUNDING,
-        "About {cost:,} AZN more is needed to continue this work in {next}: this year's allocation covered only the "
-        "first half of the year.",
-        (Need.State.RESOLVED, "The Ministry of Finance agreed: the amount is included in the {next} state budget."),
-    ),
-    (
-        ("assistance", "children"),
-        Need.Kind.STAFF,
-        "Two more specialists, a psychologist and a social worker, are needed to cover the regions; the posts are "
-        "approved but vacant.",
-        (Need.State.IN_PROGRESS, "Discussed at the working group's meeting; recruitment is planned for spring {next}."),
-    ),
-    (
-        ("assistance", "children", "law_enforcement"),
-        Need.Kind.LEGAL,
-        "The rules do not let the bodies concerned share data on identified victims with one another; the Rules of "
-        "the National Coordination Mechanism need an amendment.",
-        None,
-    ),
-]
+# The needs raised in each round's reports: themes of the reports a need fits, kind, description, and how the
+# Coordinator answered (state, response) or None. Every round raises some, so each year's report lists needs.
+NEEDS = {
+    2014: [
+        (
+            ("assistance", "law_enforcement", "awareness"),
+            Need.Kind.FUNDING,
+            "About {cost:,} AZN a year is needed for a second line of the hotline: calls go unanswered in the evening.",
+            (Need.State.RESOLVED, "The amount is included in the Ministry of Internal Affairs' budget for {next}."),
+        ),
+        (
+            ("research", "general", "cooperation", "training"),
+            Need.Kind.OTHER,
+            "The bodies report in different forms and rarely give figures; a common reporting form is needed.",
+            (Need.State.RESOLVED, "The Coordinator approved a common reporting form in {next}."),
+        ),
+    ],
+    2015: [
+        (
+            ("awareness", "training", "children"),
+            Need.Kind.FUNDING,
+            "About {cost:,} AZN is needed to print the leaflets and run the sessions planned for {next}: the "
+            "allocation for {year} was spent by October.",
+            (Need.State.RESOLVED, "The Ministry of Finance agreed to an addition to the body's {next} budget."),
+        ),
+        (
+            ("cooperation", "law_enforcement", "migration"),
+            Need.Kind.COOPERATION,
+            "An agreement with the border services of neighbouring countries is needed to exchange information on "
+            "suspected trafficking routes.",
+            (Need.State.RESOLVED, "A protocol on the exchange of information was signed in {next}."),
+        ),
+    ],
+    2016: [
+        (
+            ("assistance", "children", "law_enforcement"),
+            Need.Kind.OTHER,
+            "The shelter's vehicle is out of service; one is needed to take victims to hearings and medical "
+            "appointments.",
+            (Need.State.DECLINED, "No funds are left in {next}; the Coordinator has asked the donors for help."),
+        ),
+        (
+            ("cooperation", "assistance", "law_enforcement"),
+            Need.Kind.COOPERATION,
+            "Returns of victims from abroad take months: agreements with the consular services of the main countries "
+            "of destination are needed.",
+            (Need.State.IN_PROGRESS, "Talks with two countries of destination started in {next}."),
+        ),
+    ],
+    2017: [
+        (
+            ("assistance", "children", "awareness", "training"),
+            Need.Kind.FUNDING,
+            "About {cost:,} AZN more is needed to continue this work in {next}: this year's allocation covered only "
+            "the first half of the year.",
+            (
+                Need.State.RESOLVED,
+                "The Ministry of Finance agreed: the amount is included in the {next} state budget.",
+            ),
+        ),
+        (
+            ("assistance", "children"),
+            Need.Kind.STAFF,
+            "Two more specialists, a psychologist and a social worker, are needed to cover the regions; the posts are "
+            "approved but vacant.",
+            (
+                Need.State.IN_PROGRESS,
+                "Discussed at the working group's meeting; recruitment is planned for spring {next}.",
+            ),
+        ),
+        (
+            ("assistance", "children", "law_enforcement"),
+            Need.Kind.LEGAL,
+            "The rules do not let the bodies concerned share data on identified victims with one another; the Rules "
+            "of the National Coordination Mechanism need an amendment.",
+            None,
+        ),
+    ],
+}
 
 
 def demo_plan() -> Plan | None:
@@ -326,7 +387,7 @@ def demo_plan() -> Plan | None:
 
 @transaction.atomic
 def demo_monitoring(*, plan, coordinator, today: datetime.date | None = None) -> bool:
-    """Replays two past reporting rounds of `plan` (see the module's docstring). Does nothing when the plan has
+    """Replays the past reporting rounds of `plan` (see the module's docstring). Does nothing when the plan has
     rounds already. Returns whether it created them. `today` (default: today) must lie after the replayed history.
 
     Reports come from the focal points of the bodies (the earliest focal point of each); the reports of bodies
@@ -450,8 +511,8 @@ class _Replay:
             if times:
                 timelines.append((report, times))
         _backdate_reports(reporting_round, timelines)
-        if demo_round.needs:
-            self.raise_needs([report for report in reporting if report.first_submitted_at])
+        submitted = [report for report in reporting if report.first_submitted_at]
+        self.raise_needs(submitted, NEEDS.get(demo_round.year, []))
         closed_at = None
         if demo_round.close:
             services.round_close(reporting_round=reporting_round, actor=self.coordinator)
@@ -527,10 +588,10 @@ class _Replay:
             amount = Decimal(writing.figures["cost"])
             ReportSpending.objects.create(report=report, source=FundingSource.STATE_BUDGET, amount=amount)
 
-    def raise_needs(self, submitted: list[ProgressReport]) -> None:
-        """Each of NEEDS on a different report, of a theme it fits when there is one."""
+    def raise_needs(self, submitted: list[ProgressReport], needs: list[tuple]) -> None:
+        """Each of `needs` on a different report, of a theme it fits when there is one."""
         chosen: list[ProgressReport] = []
-        for themes, kind, description, answer in NEEDS:
+        for themes, kind, description, answer in needs:
             candidates = [r for r in submitted if r not in chosen]
             fitting = [r for r in candidates if measure_theme(r.measure.text).name in themes]
             report = self.rng.choice(fitting or candidates)

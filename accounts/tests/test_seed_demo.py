@@ -40,11 +40,13 @@ class SeedDemoTests(TestCase):
         self.assertEqual(list(User.objects.filter(is_staff=True).values_list("username", flat=True)), ["admin"])
         self.assertFalse(User.objects.filter(is_superuser=True).exists())
 
-    def test_without_a_plan_it_says_so_and_creates_no_focal_points_or_rounds(self):
+    def test_without_a_plan_it_says_so_and_creates_no_focal_points_or_rounds_but_the_cases(self):
         output = self.run_command()
         self.assertIn("No plan with measures yet (run import_plan), so no demo reporting rounds.", output)
         self.assertEqual(User.objects.count(), len(DEMO_USERS))
         self.assertFalse(ReportingRound.objects.exists())
+        self.assertIn("Demo cases created: 5 (Hope Support Union).", output)
+        self.assertIn("Past victim cases created: 50 (registered in 2015–2017).", output)
 
 
 class SeedDemoWithPlanTests(TestCase):
@@ -83,8 +85,9 @@ class SeedDemoWithPlanTests(TestCase):
         self.assertIn("focal.mlspp, focal.scfwcp, focal.me", lines[0])  # the bodies with the most measures
         for demo in DEMO_USERS:
             self.assertIn(f"  {demo.username:<13} {Role(demo.role).label:<32} {demo.organisation} (new)", self.output)
-        self.assertLess(len(self.output.splitlines()), len(DEMO_USERS) + 12)  # + rounds and registers lines
+        self.assertLess(len(self.output.splitlines()), len(DEMO_USERS) + 14)  # + cases, rounds and registers lines
         self.assertIn("Reporting rounds exist already (2014 (open)); no demo rounds created.", self.output)
+        self.assertIn("Past victim cases created: 50 (registered in 2015–2017).", self.output)
 
     def test_running_it_again_creates_no_focal_points(self):
         before = list(User.objects.order_by("pk").values_list("pk", "username", "password"))
@@ -92,6 +95,7 @@ class SeedDemoWithPlanTests(TestCase):
         call_command("seed_demo", password="another-password", stdout=out)
         self.assertEqual(list(User.objects.order_by("pk").values_list("pk", "username", "password")), before)
         self.assertNotIn("new)", out.getvalue())
+        self.assertIn("Past victim cases exist already; none created.", out.getvalue())
 
     def test_focal_point_user_names_are_made_of_the_bodys_initials(self):
         self.assertEqual(focal_point_username("Ministry of Internal Affairs"), "focal.mia")

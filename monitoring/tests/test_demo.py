@@ -54,17 +54,23 @@ class DemoMonitoringTests(TestCase):
             steps[transition.report_id].append(transition)
         return steps
 
-    def test_it_opens_the_2015_and_2016_rounds_and_closes_the_first(self):
-        self.assertEqual(sorted(self.rounds), [2015, 2016])
-        first, second = self.rounds[2015], self.rounds[2016]
-        self.assertEqual((first.opens_on, first.due_on, first.state), (d(2016, 1, 15), d(2016, 2, 15), "closed"))
-        self.assertEqual((second.opens_on, second.due_on, second.state), (d(2017, 1, 15), d(2017, 2, 15), "open"))
-        for reporting_round in (first, second):
-            self.assertEqual((reporting_round.period_type, reporting_round.opened_by), ("year", self.coordinator))
-            self.assertEqual(timezone.localdate(reporting_round.opened_at), reporting_round.opens_on)
-        self.assertLess(timezone.localdate(first.closed_at), second.opens_on)
-        self.assertIsNone(second.closed_at)
-        self.assertIn("Demo reporting rounds created: 2015 (closed), 2016 (open).", self.output)
+    def test_it_opens_the_rounds_of_2014_to_2017_and_closes_all_but_the_last(self):
+        self.assertEqual(sorted(self.rounds), [2014, 2015, 2016, 2017])
+        for year, reporting_round in self.rounds.items():
+            with self.subTest(year=year):
+                state = "open" if year == 2017 else "closed"
+                self.assertEqual(
+                    (reporting_round.opens_on, reporting_round.due_on, reporting_round.state),
+                    (d(year + 1, 1, 15), d(year + 1, 2, 15), state),
+                )
+                self.assertEqual((reporting_round.period_type, reporting_round.opened_by), ("year", self.coordinator))
+                self.assertEqual(timezone.localdate(reporting_round.opened_at), reporting_round.opens_on)
+                if year < 2017:
+                    self.assertLess(timezone.localdate(reporting_round.closed_at), self.rounds[year + 1].opens_on)
+        self.assertIsNone(self.rounds[2017].closed_at)
+        self.assertIn(
+            "Demo reporting rounds created: 2014 (closed), 2015 (closed), 2016 (closed), 2017 (open).", self.output
+        )
 
     def test_each_round_has_accepted_returned_late_and_missing_reports(self):
         for year, reporting_round in self.rounds.items():
@@ -74,13 +80,16 @@ class DemoMonitoringTests(TestCase):
                     self.assertGreater(getattr(total, column), 0, column)
                 self.assertGreater(total.accepted, total.expected / 2, "most reports are accepted")
 
-    def test_in_2015_some_returned_reports_were_corrected_and_in_2016_some_wait_for_review(self):
-        corrected = ProgressReport.objects.filter(
-            round=self.rounds[2015], status=Status.ACCEPTED, transitions__to_status=Status.RETURNED
-        )
-        self.assertGreater(corrected.count(), 0)
-        self.assertFalse(ProgressReport.objects.filter(round=self.rounds[2015], status=Status.SUBMITTED).exists())
-        self.assertGreater(ProgressReport.objects.filter(round=self.rounds[2016], status=Status.SUBMITTED).count(), 0)
+    def test_in_the_closed_rounds_some_returned_reports_were_corrected_and_in_2017_some_wait_for_review(self):
+        for year in (2014, 2015, 2016):
+            with self.subTest(year=year):
+                corrected = ProgressReport.objects.filter(
+                    round=self.rounds[year], status=Status.ACCEPTED, transitions__to_status=Status.RETURNED
+                )
+                self.assertGreater(corrected.count(), 0)
+                waiting = ProgressReport.objects.filter(round=self.rounds[year], status=Status.SUBMITTED)
+                self.assertFalse(waiting.exists())
+        self.assertGreater(ProgressReport.objects.filter(round=self.rounds[2017], status=Status.SUBMITTED).count(), 0)
 
     def test_every_reports_history_leads_to_its_status(self):
         history = self.history()
@@ -155,26 +164,36 @@ class DemoMonitoringTests(TestCase):
             value = int(result.value)
             self.assertTrue({f"{value:,}", str(value)} & set(result.report.narrative.split()), result)
 
-    def test_a_few_needs_are_raised_on_2016_reports_and_one_is_resolved(self):
+    def test_a_few_needs_are_raised_on_the_reports_of_each_round_and_some_are_answered(self):
         needs = list(Need.objects.select_related("report__round", "raised_by"))
-        self.assertIn(len(needs), (2, 3))
-        self.assertEqual(len({need.kind for need in needs}), len(needs))
-        self.assertTrue({need.kind for need in needs} <= {"funding", "staff", "legal", "cooperation"})
+        by_year = defaultdict(list)
         for need in needs:
-            self.assertEqual(need.report.round, self.rounds[2016])
+            by_year[need.report.round.year].append(need)
             self.assertEqual(need.raised_by.organisation_id, need.report.organisation_id)
             self.assertTrue(need.raised_by.has_role(Role.FOCAL_POINT))
             self.assertEqual(need.raised_at, need.report.first_submitted_at)
-        resolved = [need for need in needs if need.state == Need.State.RESOLVED]
-        self.assertEqual(len(resolved), 1)
-        self.assertTrue(resolved[0].response)
-        self.assertGreater(resolved[0].resolved_at, resolved[0].raised_at)
-        self.assertLess(timezone.localdate(resolved[0].resolved_at), HISTORY_ENDS)
+        self.assertEqual(sorted(by_year), [2014, 2015, 2016, 2017])
+        for year, raised in by_year.items():
+            with self.subTest(year=year):
+                self.assertIn(len(raised), (2, 3))
+                self.assertEqual(len({need.kind for need in raised}), len(raised))
+                self.assertEqual(len({need.report_id for need in raised}), len(raised))
+        self.assertEqual({need.kind for need in by_year[2017]}, {"funding", "staff", "legal"})
+        for year in (2016, 2017):  # the annual reports of these years list the needs still open or being addressed
+            self.assertTrue([need for need in by_year[year] if not need.is_closed], year)
+        answered = [need for need in needs if need.is_closed]
+        self.assertEqual(sorted(need.state for need in answered), ["declined", *["resolved"] * 5])
+        for need in answered:
+            self.assertTrue(need.response, need)
+            self.assertGreater(need.resolved_at, need.raised_at)
+            self.assertLess(timezone.localdate(need.resolved_at), HISTORY_ENDS)
 
-    def test_the_2016_dashboard_shows_measures_in_at_least_three_statuses(self):
-        board = dashboard(self.rounds[2016])
-        self.assertGreaterEqual(len([status for status, count in board.totals.items() if count]), 3)
-        self.assertTrue(board.silent)  # some bodies have not reported
+    def test_the_2016_and_2017_dashboards_show_measures_in_at_least_three_statuses(self):
+        for year in (2016, 2017):
+            with self.subTest(year=year):
+                board = dashboard(self.rounds[year])
+                self.assertGreaterEqual(len([status for status, count in board.totals.items() if count]), 3)
+                self.assertTrue(board.silent)  # some bodies have not reported
 
     def snapshot(self, plan) -> list[tuple]:
         reports = ProgressReport.objects.filter(round__plan=plan).order_by("round__year", "measure__position", "pk")
@@ -196,7 +215,11 @@ class DemoMonitoringTests(TestCase):
         before = counts()
         output = seed_demo()
         self.assertEqual(counts(), before)
-        self.assertIn("Reporting rounds exist already (2015 (closed), 2016 (open)); no demo rounds created.", output)
+        self.assertIn(
+            "Reporting rounds exist already (2014 (closed), 2015 (closed), 2016 (closed), 2017 (open)); no demo rounds "
+            "created.",
+            output,
+        )
         self.assertFalse(demo_monitoring(plan=self.plan, coordinator=self.coordinator))
         self.assertEqual(counts(), before)
 

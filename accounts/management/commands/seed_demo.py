@@ -5,6 +5,7 @@ from accounts.demo import DEMO_USERS, demo_focal_points, demo_seed
 from accounts.models import User
 from accounts.roles import CASE_DATA_ROLES, Role
 from cases.demo import demo_cases
+from cases.demo_history import demo_case_history
 from hotline.demo import demo_hotline
 from monitoring.demo import demo_monitoring, demo_plan
 from monitoring.models import ReportingRound
@@ -23,7 +24,8 @@ DEMO_REGISTERS = [
 class Command(BaseCommand):
     help = (
         "Create demo organisations, one demo user per role, a focal point per body carrying out the plan's measures, "
-        "two past reporting rounds and five victim cases (only what is missing), and print the logins."
+        "three past reporting rounds, five victim cases of today and about fifty of 2015–2017 (only what is missing), "
+        "and print the logins."
     )
 
     def add_arguments(self, parser):
@@ -43,11 +45,12 @@ class Command(BaseCommand):
         )
         plan = demo_plan()
         if plan is None:
-            self.stdout.write("\nNo plan with measures yet (run import_plan), so no demo reporting rounds.\n")
-            return
-        self.write_focal_points(demo_focal_points(plan=plan, password=password))
-        self.write_rounds(plan)
-        self.write_registers()
+            self.stdout.write("\nNo plan with measures yet (run import_plan), so no demo reporting rounds.")
+        else:
+            self.write_focal_points(demo_focal_points(plan=plan, password=password))
+            self.write_rounds(plan)
+            self.write_registers()
+        self.write_case_history()
         self.stdout.write("")
 
     def write_focal_points(self, focal_points: list[tuple[User, bool]]) -> None:
@@ -73,6 +76,15 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo reporting rounds created: {rounds}.")
         else:
             self.stdout.write(f"\nReporting rounds exist already ({rounds}); no demo rounds created.")
+
+    def write_case_history(self) -> None:
+        """After the registers: the demo hotline links one of its calls to the first case, which must be one of the
+        demo cases of today, not of this history."""
+        created = demo_case_history()
+        if created:
+            self.stdout.write(f"\nPast victim cases created: {created} (registered in 2015–2017).")
+        else:
+            self.stdout.write("\nPast victim cases exist already; none created.")
 
     def write_registers(self) -> None:
         """Activities in the registers, recorded by the demo users above (so after the focal points exist)."""
