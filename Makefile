@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 MANAGE := DEBUG=true $(PY) manage.py
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lint format install install-dev system-deps-test migrate messages clean
+.PHONY: run test bench lint format install install-dev system-deps-test system-deps-pdf migrate messages clean
 
-run: install
+run: install system-deps-pdf
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_plan
@@ -16,7 +16,7 @@ run: install
 	@echo "CTIMS is on http://127.0.0.1:8000 (Ctrl+C stops it)."
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev system-deps-test lint
+test: install-dev system-deps-test system-deps-pdf lint
 	$(VENV)/bin/pytest
 
 # Starts and stops its own PostgreSQL 15 cluster, loads the national and hub synthetic data, serves the hub data with
@@ -54,6 +54,20 @@ system-deps-test:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else \
 	    echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)." >&2; exit 1; \
+	  fi; \
+	fi
+
+# The annual report's PDF is drawn by WeasyPrint, which needs Pango and a font. As root we install them; otherwise
+# `make test` stops and `make run` warns (everything but the PDF works without them).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-deps-pdf:
+	@if ! dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES); \
+	  elif [ "$@" = "$(firstword $(MAKECMDGOALS))" ] || echo "$(MAKECMDGOALS)" | grep -qw test; then \
+	    echo "The PDF report needs: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; \
+	  else \
+	    echo "Warning: without $(PDF_PACKAGES) the annual report cannot be drawn as PDF." >&2; \
 	  fi; \
 	fi
 

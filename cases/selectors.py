@@ -1,7 +1,19 @@
 """Reading cases under need-to-know: one queryset per viewer, used by every list and count."""
 
-from cases.models import Case
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+
+from cases.models import CHILD_AGE, Case
 from cases.rules import CASE_ROLES, cases_q_for_organisation
+
+# A child, for lists and statistics: handled as a child, or under 18 by estimated age or by year of birth when the
+# case was registered. The date of birth is encrypted, so queries work with the year; the case page applies the
+# exact date (Case.is_child).
+CHILD_FILTER = (
+    Q(presumed_child=True)
+    | Q(person__estimated_age__lt=CHILD_AGE)
+    | Q(person__year_of_birth__gt=ExtractYear("created_at") - CHILD_AGE)
+)
 
 
 def cases_visible_to(user):

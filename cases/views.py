@@ -7,8 +7,7 @@ states why.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,19 +47,12 @@ from cases.forms import (
     StatusForm,
 )
 from cases.models import Case, Facility, Referral
-from cases.selectors import cases_pseudonymised
+from cases.selectors import CHILD_FILTER, cases_pseudonymised
 from lib.errors import form_add_errors
 from lib.pagination import paginate
 from organisations.models import Organisation
 
 READ_REASONS_SESSION_KEY = "cases_read_reasons"
-# Children on the list: handled as a child, or under 18 by estimated age or year of birth when registered. The
-# date of birth is encrypted, so the list works with the year; the case page applies the exact date.
-CHILD_FILTER = (
-    Q(presumed_child=True)
-    | Q(person__estimated_age__lt=18)
-    | Q(person__year_of_birth__gt=ExtractYear("created_at") - 18)
-)
 
 
 def _case_for(user, reference: str, perm: str = "cases.view_case") -> Case:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hotline",
     "prosecution",
     "partners",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,12 @@ IATI_REPORTING_ORG_NAME = env.str(
     "IATI_REPORTING_ORG_NAME",
     default="National Coordinator for Combating Trafficking in Human Beings, Republic of Azerbaijan",
 )
+
+# The public edition of the annual report hides counts of people below this number (and what would reveal them).
+REPORT_MIN_CELL = env.int("REPORT_MIN_CELL", default=5)
+# …or, with REPORT_PUBLIC_METHOD=noise, releases them with differential-privacy noise of REPORT_EPSILON per count.
+REPORT_PUBLIC_METHOD = env.str("REPORT_PUBLIC_METHOD", default="suppression")
+REPORT_EPSILON = env.float("REPORT_EPSILON", default=1.0)
 
 # Evidence attached to progress reports: at most this many bytes, of these kinds.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

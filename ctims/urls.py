@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("hotline.urls")),
     path("", include("prosecution.urls")),
     path("", include("partners.urls")),
+    path("", include("reports.urls")),
     path("api/dashboard/<int:round_id>/", DashboardView.as_view(), name="api-dashboard"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import serializers
 
 from cases.api import NamedChoiceField
@@ -127,7 +128,7 @@ meetings = Register(
         Column(_("Meeting"), lambda entry: str(entry)),
         Column(_("Body"), "body", sort="body"),
         Column(_("Date held"), "held_on", sort="held_on"),
-        Column(_("Place"), "place"),
+        Column(pgettext_lazy("location", "Place"), "place"),
         Column(_("Participating organisations"), "participants"),
         ORGANISATION_COLUMN,
         MEASURES_COLUMN,
