@@ -72,7 +72,9 @@ def markdown(found: dict) -> str:
         _data_table(found.get("data", [])),
         _queries_table(found.get("queries")),
         _latency_table(found.get("latency")),
-        _statistics_table(found.get("statistics")),
+        _statistics_table(found.get("statistics"), "Statistics against hand-written SQL (hub, best of 5)"),
+        _report_tables(found.get("report")),
+        _report_queries_table(found.get("report_queries")),
         _imports_table(found.get("plan_import"), found.get("case_import")),
     ]
     if found.get("problems"):
@@ -141,7 +143,7 @@ def _latency_table(latency: dict | None) -> str:
     return "### Latency at hub scale\n\n" + intro + "\n\n" + _table(header, table)
 
 
-def _statistics_table(statistics: list[dict] | None) -> str:
+def _statistics_table(statistics: list[dict] | None, heading: str) -> str:
     if not statistics:
         return ""
     rows = [
@@ -156,7 +158,43 @@ def _statistics_table(statistics: list[dict] | None) -> str:
         for row in statistics
     ]
     header = ["figures", "Python (ms)", "SQL (ms)", "ratio", f"≤ {STATISTICS_RATIO_TARGET:g}×", "equal?"]
-    return "### Statistics against hand-written SQL (hub, best of 5)\n\n" + _table(header, rows)
+    return f"### {heading}\n\n" + _table(header, rows)
+
+
+def _report_tables(report: dict | None) -> str:
+    if not report:
+        return ""
+    steps = [[step["name"], f"{step['ms']:.1f}", step["runs"], step["note"]] for step in report["steps"]]
+    files = [
+        [f"{f['format']}, {f['edition']} edition", f"{f['ms']:.1f}", f["runs"], f"{f['bytes']:,}", f["pages"] or ""]
+        for f in report["files"]
+    ]
+    intro = (
+        f"Year {report['year']}, the one with the most victims identified; best of {report['repeats']} runs, fewer "
+        f"for a step whose runs took {report['slow_seconds']:g} s. The lines marked … are the parts of "
+        "`collect_tables`; `report_build` runs it, the checks and, for the public edition, the suppression."
+    )
+    against_sql = f"The report's victim tables against hand-written SQL ({report['scale']} scale, best of 5)"
+    return "\n\n".join(
+        [
+            f"### The annual report at {report['scale']} scale\n\n{intro}",
+            _table(["step", "best (ms)", "runs", "result"], steps),
+            _table(["file", "best (ms)", "runs", "bytes", "pages"], files),
+            _statistics_table(report["victims"], against_sql),
+        ]
+    )
+
+
+def _report_queries_table(queries: dict | None) -> str:
+    if not queries:
+        return ""
+    rows = [
+        [edition, national, queries["hub"][edition], "yes" if national == queries["hub"][edition] else "**no**"]
+        for edition, national in queries["national"].items()
+    ]
+    return f"### Queries of `report_build(year={queries['year']})` (target: equal at both scales)\n\n" + _table(
+        ["edition", "national", "hub", "equal?"], rows
+    )
 
 
 def _imports_table(plan: dict | None, cases: dict | None) -> str:

@@ -89,7 +89,14 @@ class Bench:
         self.found["scales"] = {"national": options.scale_national, "hub": options.scale_hub}
         self.load_data()
         # Each measurement stands alone: one that fails is reported as a problem and the others still run.
-        for step in (self.count_queries, self.measure_latency, self.compare_statistics, self.measure_imports):
+        for step in (
+            self.count_queries,
+            self.measure_latency,
+            self.compare_statistics,
+            self.measure_report,
+            self.count_report_queries,
+            self.measure_imports,
+        ):
             try:
                 step()
             except (subprocess.SubprocessError, OSError, RuntimeError, KeyError, ValueError) as error:
@@ -220,8 +227,11 @@ class Bench:
 
     def compare_statistics(self) -> None:
         self.say("statistics against hand-written SQL (hub, best of 5)")
-        rows = self.task("statistics", "hub")["statistics"]
-        self.found["statistics"] = rows
+        self.found["statistics"] = self.task("statistics", "hub")["statistics"]
+        self.check_against_sql(self.found["statistics"])
+
+    def check_against_sql(self, rows: list[dict]) -> None:
+        """Prints each comparison of bench.statistics_sql._compare; a result that differs is a problem of the run."""
         for row in rows:
             self.say(
                 f"  {row['name']:<52} python {row['python_ms']:8.1f} ms  sql {row['sql_ms']:7.1f} ms  "
@@ -229,6 +239,35 @@ class Bench:
             )
             if not row["equal"]:
                 self.found["problems"].append(f"{row['name']} differs from SQL: {row['difference']}")
+
+    def measure_report(self) -> None:
+        """The annual report on the national-scale data (before the bulk case import adds to it)."""
+        scales = self.found["scales"]
+        database = next((name for name, scale in scales.items() if scale == "national"), "national")
+        self.say(f"annual report on the {database} database ({scales[database]} scale; best of 3, SQL best of 5)")
+        found = self.task("report", database) | {"database": database, "scale": scales[database]}
+        self.found["report"] = found
+        self.say(f"  year {found['year']}, the year with the most victims identified")
+        for step in found["steps"]:
+            self.say(f"  {step['name']:<58} {step['ms']:9.1f} ms  best of {step['runs']}  {step['note']}")
+        for file in found["files"]:
+            name = f"{file['format']}, {file['edition']} edition"
+            pages = f", {file['pages']} pages" if file["pages"] else ""
+            self.say(f"  {name:<58} {file['ms']:9.1f} ms  best of {file['runs']}  {file['bytes']:,} bytes{pages}")
+        self.check_against_sql(found["victims"])
+
+    def count_report_queries(self) -> None:
+        # The count depends on the year (the reporting rounds in it and the year before), so both databases are
+        # counted in one year: the busiest of the smaller.
+        self.say("queries of report_build at both scales")
+        national = self.task("report_queries", "national")
+        year = national["year"]
+        hub = self.task("report_queries", "hub", str(year))
+        self.found["report_queries"] = {"year": year, "national": national["queries"], "hub": hub["queries"]}
+        self.say(f"  {'year ' + str(year):<22} {'national':>8} {'hub':>5}")
+        for edition, count in national["queries"].items():
+            other = hub["queries"][edition]
+            self.say(f"  {edition:<22} {count:>8} {other:>5}  {'equal' if count == other else 'DIFFERENT'}")
 
     def measure_imports(self) -> None:
         self.say("plan import into an empty database")

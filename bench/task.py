@@ -20,6 +20,8 @@ TASKS = {
     "statistics": ("bench.statistics_sql", "run"),
     "plan_import": ("bench.imports", "plan_import"),
     "case_import": ("bench.imports", "case_import"),
+    "report": ("bench.report", "run"),
+    "report_queries": ("bench.report", "queries"),
 }
 
 
