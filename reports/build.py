@@ -199,14 +199,15 @@ def _summary(tables: dict[str, Table], implementation: tuple[dict, dict]) -> lis
 
 
 def _sections(year: int, tables: dict[str, Table], implementation: dict) -> list[Section]:
-    sections = [Section("1", _("Executive summary")), _situation(year, tables)]
+    needs = plan.open_needs(year)
+    sections = [Section("1", _("Executive summary"), paragraphs=_top_needs(needs)), _situation(year, tables)]
     for number, title, keys in LAYOUT:
         present = [key for key in keys if key in tables]
         section = Section(number, str(title), tables=present)
         if number == "4":
             section.paragraphs = _implementation_text(implementation)
         sections.append(section)
-    sections.append(_conclusions(year, implementation))
+    sections.append(_conclusions(year, implementation, needs))
     return sections
 
 
@@ -293,8 +294,20 @@ def _implementation_text(figures: dict) -> list[str]:
     return text
 
 
-def _conclusions(year: int, figures: dict) -> Section:
-    needs = plan.open_needs(year)
+def _top_needs(needs: list[dict], shown: int = 3) -> list[str]:
+    """The open needs the executive bodies raised, the first few in full (all of them are in table D3)."""
+    if not needs:
+        return []
+    lines = [
+        _("%(kind_label)s, measure %(measure)s (%(organisation)s): %(description)s") % need for need in needs[:shown]
+    ]
+    return [
+        _("Needs still open that the executive bodies raised (%(count)s in all, table D3): %(needs)s")
+        % {"count": len(needs), "needs": " ".join(f"({n}) {line}" for n, line in enumerate(lines, start=1))}
+    ]
+
+
+def _conclusions(year: int, figures: dict, needs: list[dict]) -> Section:
     paragraphs = []
     if figures["overdue"]:
         paragraphs.append(

@@ -46,7 +46,8 @@ class DemoReportTest(TestCase):
                 self.assertTrue(all(item["value"] and item["previous"] for item in report.summary))
                 self.assertGreaterEqual(len(report.summary), 9)
                 texts = {section.number: section.paragraphs for section in report.sections}
-                self.assertTrue(texts["2"] and texts["4"] and texts["10"])
+                self.assertTrue(texts["1"] and texts["2"] and texts["4"] and texts["10"])
+                self.assertIn("table D3", texts["1"][0])
                 self.assertGreater(len(report.cover["bodies"]), 10)
 
     def test_the_public_editions_hide_something_and_add_up(self):
