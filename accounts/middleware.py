@@ -1,5 +1,11 @@
-"""Second factor: a user who has a TOTP device must use it; a user of a case-data role must have one."""
+"""Second factor: a user who has a TOTP device must use it; a user of a case-data role must have one. Idle timeout:
+a user of a case-data role is signed out after a while without activity."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -39,3 +45,34 @@ class TwoFactorMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Two-factor authentication is required.")}, status=403)
         return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a user of a case-data role after `IDLE_TIMEOUT_MINUTES` without a request: a case left open on an
+    unattended screen closes itself. Other roles keep the session's ordinary lifetime."""
+
+    SESSION_KEY = "last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.needs_second_factor:
+            now = int(time.time())
+            last = request.session.get(self.SESSION_KEY, now)
+            if now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
+                logout(request)
+                return self._signed_out(request)
+            request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def _signed_out(request):
+        message = _("You were signed out after %(minutes)s minutes without activity.") % {
+            "minutes": settings.IDLE_TIMEOUT_MINUTES
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
