@@ -141,6 +141,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Case workers, identification officers, hotline operators and prosecution analysts are signed out after this many
 # minutes without a request (accounts.middleware.IdleTimeoutMiddleware).
 IDLE_TIMEOUT_MINUTES = env.int("IDLE_TIMEOUT_MINUTES", default=15)
+# A closed case's identifiers (names, date of birth, documents, address, phone) are erased this many years after it
+# was closed, by `manage.py erase_expired_identifiers`; what statistics use stays.
+CASE_RETENTION_YEARS = env.int("CASE_RETENTION_YEARS", default=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

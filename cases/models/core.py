@@ -56,6 +56,8 @@ class Person(models.Model):
     citizenship = models.CharField(_("citizenship"), max_length=2, blank=True, help_text=_("ISO 3166 country code."))
     languages = models.CharField(_("languages"), max_length=100, blank=True, help_text=_("ISO 639 codes, e.g. az, ru."))
     region = models.CharField(_("region of residence"), max_length=100, blank=True)
+    # Set when the retention period ended and the identifiers above were erased (cases.retention).
+    identifiers_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
