@@ -49,9 +49,13 @@ class TwoFactorMiddleware:
 
 class IdleTimeoutMiddleware:
     """Signs out a user of a case-data role after `IDLE_TIMEOUT_MINUTES` without a request: a case left open on an
-    unattended screen closes itself. Other roles keep the session's ordinary lifetime."""
+    unattended screen closes itself. Other roles keep the session's ordinary lifetime.
+
+    The time of the last request is written at sign-in (`start_idle_clock`) and then at most once a minute, so that
+    a request does not cost a session write."""
 
     SESSION_KEY = "last_activity"
+    REFRESH_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,11 +64,12 @@ class IdleTimeoutMiddleware:
         user = request.user
         if user.is_authenticated and user.needs_second_factor:
             now = int(time.time())
-            last = request.session.get(self.SESSION_KEY, now)
-            if now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
+            last = request.session.get(self.SESSION_KEY)
+            if last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
                 return self._signed_out(request)
-            request.session[self.SESSION_KEY] = now
+            if last is None or now - last >= self.REFRESH_SECONDS:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
     @staticmethod
@@ -76,3 +81,9 @@ class IdleTimeoutMiddleware:
             return JsonResponse({"detail": message}, status=401)
         messages.info(request, message)
         return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """At sign-in (the user_logged_in signal), while the new session is being written anyway."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleTimeoutMiddleware.SESSION_KEY] = int(time.time())

@@ -2,7 +2,9 @@
 
 import time
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import IdleTimeoutMiddleware
@@ -32,7 +34,15 @@ class IdleTimeoutTest(BaseTestCase):
         self.client.get(reverse("cases-list"))
         self.idle_for(14)
         self.assertEqual(self.client.get(reverse("cases-list")).status_code, 200)
-        self.assertGreater(self.client.session[KEY], int(time.time()) - 5)  # each request starts the clock again
+        self.assertGreater(self.client.session[KEY], int(time.time()) - 5)  # a request starts the clock again
+
+    def test_requests_within_a_minute_do_not_write_the_session(self):
+        self.login(self.carol)
+        self.client.get(reverse("cases-list"))
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("cases-list"))
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        self.assertEqual(writes, [])
 
     def test_the_api_answers_401_after_the_timeout(self):
         self.login(self.hana)
