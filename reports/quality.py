@@ -78,10 +78,11 @@ def problems(year: int) -> list[Problem]:
 
 def table_problems(tables: list[Table]) -> list[Problem]:
     """One finding for the tables whose cells do not add up to their totals (a fault of the report, not the data)."""
-    failures = [failure for table in tables for failure in table.check()]
+    found = {table.key: table.check() for table in tables}
+    failures = [failure for problems in found.values() for failure in problems]
     if not failures:
         return []
-    keys = ", ".join(dict.fromkeys(table.key for table in tables if table.check()))
+    keys = ", ".join(key for key, problems in found.items() if problems)
     message = ngettext(
         "%(count)d total in the tables %(tables)s does not equal the sum of its parts.",
         "%(count)d totals in the tables %(tables)s do not equal the sum of their parts.",

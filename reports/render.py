@@ -26,14 +26,18 @@ def figure(table: Table, r: int, c: int) -> str:
     text = _number(value)
     if table.kind == TEXT or row.previous is None or (r, c) in table.previous_suppressed:
         return text
-    previous = row.previous[c]
     if not isinstance(value, int | float) and table.kind != MONEY:
         return text
+    return _with_change(value, row.previous[c])
+
+
+def _with_change(value, previous) -> str:
+    """ "71 (+5)"; the value alone when there is nothing to compare it with."""
     if value is None or previous is None or previous == "":
-        return text
+        return _number(value)
     change = value - previous
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return f"{text} ({sign}{_number(abs(change))})"
+    return f"{_number(value)} ({sign}{_number(abs(change))})"
 
 
 def _number(value) -> str:
@@ -77,14 +81,7 @@ def _context(report: Report) -> dict:
 
 
 def _summary_text(item: dict) -> str:
-    value, previous = item["value"], item["previous"]
-    if value is None:
-        return HIDDEN
-    if previous is None:
-        return _number(value)
-    change = value - previous
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    return f"{_number(value)} ({sign}{_number(abs(change))})"
+    return HIDDEN if item["value"] is None else _with_change(item["value"], item["previous"])
 
 
 def html_document(report: Report) -> str:
