@@ -101,7 +101,7 @@ def pages(subjects: Subjects) -> list[Page]:
         Page("dashboard", "/monitoring/", coordinator),
         Page("case list", "/cases/", worker),
         Page("case list, filtered", filtered, worker),
-        Page("case page", f"/cases/{subjects.case.reference}/", worker),
+        Page("case page", f"/cases/{subjects.case.uid}/", worker),
         Page("measure page", f"/measures/{subjects.measure.pk}/", coordinator),
         Page("report API", f"/api/reports/?round={subjects.reporting_round.pk}", coordinator),
     ]

@@ -1,6 +1,7 @@
 """REST API for victim cases, under the same need-to-know as the pages (cases.rules); every change via cases.services.
 
-- A case is addressed by its reference code, never by a name or a numeric id.
+- A case is addressed by its random `id` (a UUID), never by a name, a numeric id or the reference code (a sequence
+  anyone could walk); the reference code is what people say and write.
 - Lists never carry identifiers. A case's detail carries them for those who may see them (cases.view_case); the
   National Coordinator sees it pseudonymised: the keys given_name, family_name, date_of_birth, documents, address and
   phone are not there at all.
@@ -239,6 +240,7 @@ class CaseReferralSerializer(serializers.ModelSerializer):
     to_organisation_name = serializers.CharField(source="to_organisation.name", read_only=True)
     state = NamedChoiceField(enum_name="ReferralState", choices=Referral.State.choices, read_only=True)
     consent_overridden = serializers.SerializerMethodField()
+    id = serializers.UUIDField(source="uid", read_only=True)
 
     class Meta:
         model = Referral
@@ -285,10 +287,12 @@ class CaseListSerializer(serializers.ModelSerializer):
     scope = NamedChoiceField(enum_name="CaseScope", choices=Case.Scope.choices, read_only=True)
     exploitation_forms = ExploitationFormsField(read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    id = serializers.UUIDField(source="uid", read_only=True, help_text="What the case's URLs use.")
 
     class Meta:
         model = Case
         fields = [
+            "id",
             "reference",
             "status",
             "source",
@@ -498,7 +502,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(CHILD_FILTER) if value else queryset.exclude(CHILD_FILTER)
 
 
-REFERENCE = OpenApiParameter("reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="E.g. NRM-2026-00042.")
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+CASE_ID = OpenApiParameter("uid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's `id`.")
 PERIOD_ID = OpenApiParameter("period_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 NOT_SEEN = OpenApiResponse(description="No such case, or one the user may not see.")
 NOT_ALLOWED = OpenApiResponse(description="The user sees the case but may not do this.")
@@ -507,7 +512,7 @@ REFUSED = OpenApiResponse(description="The step is not allowed now: the service'
 
 def _case_action(request_serializer, response_serializer, description: str, code: int = status.HTTP_200_OK):
     return extend_schema(
-        parameters=[REFERENCE],
+        parameters=[CASE_ID],
         request=request_serializer,
         responses={code: response_serializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_SEEN},
         description=description,
@@ -528,7 +533,7 @@ def _case_action(request_serializer, response_serializer, description: str, code
     ),
     retrieve=extend_schema(
         parameters=[
-            REFERENCE,
+            CASE_ID,
             OpenApiParameter(
                 REASON_HEADER,
                 OpenApiTypes.STR,
@@ -559,7 +564,8 @@ def _case_action(request_serializer, response_serializer, description: str, code
 )
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_field = "reference"
+    lookup_field = "uid"
+    lookup_value_regex = UUID_PATTERN
     filterset_class = CaseFilter
     # The list and creation need a case role; everything on one case answers 404 when the user may not see it.
     required_permissions = {"list": "cases.list_cases", "create": "cases.create_case"}
@@ -589,7 +595,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         deferred = [f"person__{name}" for name in IDENTIFIERS]
         queryset = Case.objects.select_related("owner", "person").defer(*deferred)
-        case = get_object_or_404(queryset, reference=self.kwargs["reference"])
+        case = get_object_or_404(queryset, uid=self.kwargs["uid"])
         full = user.has_perm("cases.view_case", case)
         if not full and not user.has_perm("cases.view_case_pseudonymised", case):
             raise Http404
@@ -648,7 +654,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "identification officer of the competent body.",
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
-    def change_status(self, request, reference=None):
+    def change_status(self, request, uid=None):
         case = self._changeable_case()
         serializer = StatusChangeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -665,7 +671,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         status.HTTP_201_CREATED,
     )
     @action(detail=True, methods=["post"], url_path="indicators", url_name="indicators")
-    def assess_indicators(self, request, reference=None):
+    def assess_indicators(self, request, uid=None):
         case = self._changeable_case()
         serializer = IndicatorsRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -687,7 +693,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         status.HTTP_201_CREATED,
     )
     @action(detail=True, methods=["post"], url_path="consents", url_name="consents")
-    def record_consent(self, request, reference=None):
+    def record_consent(self, request, uid=None):
         case = self._changeable_case()
         serializer = ConsentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -703,7 +709,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         status.HTTP_201_CREATED,
     )
     @action(detail=True, methods=["post"], url_path="referrals", url_name="referrals")
-    def refer(self, request, reference=None):
+    def refer(self, request, uid=None):
         case = self._changeable_case()
         serializer = ReferralRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -716,13 +722,13 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return get_object_or_404(case.reflection_periods.select_related("case"), pk=period_id)
 
     @extend_schema(
-        parameters=[REFERENCE, PERIOD_ID],
+        parameters=[CASE_ID, PERIOD_ID],
         request=PeriodExtendSerializer,
         responses={200: ReflectionPeriodFullSerializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_SEEN},
         description="Extends the recovery and reflection period, with the reason.",
     )
     @action(detail=True, methods=["post"], url_path=r"periods/(?P<period_id>[0-9]+)/extend", url_name="period-extend")
-    def extend_period(self, request, reference=None, period_id=None):
+    def extend_period(self, request, uid=None, period_id=None):
         period = self._period(period_id)
         serializer = PeriodExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -731,13 +737,13 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReflectionPeriodFullSerializer(period).data)
 
     @extend_schema(
-        parameters=[REFERENCE, PERIOD_ID],
+        parameters=[CASE_ID, PERIOD_ID],
         request=PeriodDecideSerializer,
         responses={200: ReflectionPeriodFullSerializer, 400: REFUSED, 403: NOT_ALLOWED, 404: NOT_SEEN},
         description="Records how the period ended. Assistance never depends on it.",
     )
     @action(detail=True, methods=["post"], url_path=r"periods/(?P<period_id>[0-9]+)/decide", url_name="period-decide")
-    def decide_period(self, request, reference=None, period_id=None):
+    def decide_period(self, request, uid=None, period_id=None):
         period = self._period(period_id)
         serializer = PeriodDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -752,6 +758,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class InboxReferralSerializer(serializers.ModelSerializer):
     """A referral to the user's organisation: the case's reference and what is asked, no identifier."""
 
+    id = serializers.UUIDField(source="uid", read_only=True)
     case = serializers.CharField(source="case.reference", read_only=True)
     from_organisation_name = serializers.CharField(source="from_organisation.name", read_only=True)
     state = NamedChoiceField(enum_name="ReferralState", choices=Referral.State.choices, read_only=True)
@@ -782,6 +789,8 @@ class AnswerSerializer(serializers.Serializer):
 @extend_schema_view(list=extend_schema(description="Referrals waiting for an answer from the user's organisation."))
 class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = InboxReferralSerializer
+    lookup_field = "uid"
+    lookup_value_regex = UUID_PATTERN
     permission_classes = [HasViewPermission]
     required_permission = "cases.create_case"
 
@@ -798,7 +807,7 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: InboxReferralSerializer, 400: REFUSED, 404: OpenApiResponse(description="Not to you.")},
     )
     @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
+    def answer(self, request, uid=None):
         """Accepts the referral (your organisation then works on the case) or declines it with a reason."""
         referral = self.get_object()
         serializer = AnswerSerializer(data=request.data)

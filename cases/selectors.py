@@ -31,5 +31,5 @@ def cases_pseudonymised(user):
     """
     cases = Case.objects.all() if user.has_role("coordinator") else cases_visible_to(user)
     return cases.select_related("owner").only(
-        "reference", "status", "source", "scope", "created_at", "presumed_at", "owner__name", "presumed_child"
+        "uid", "reference", "status", "source", "scope", "created_at", "presumed_at", "owner__name", "presumed_child"
     )

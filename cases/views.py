@@ -1,4 +1,4 @@
-"""Case pages. A case is addressed by its reference code; names and identifiers never appear in a URL.
+"""Case pages. A case is addressed by a random uid; names, identifiers and the reference code never appear in a URL.
 
 Every read of a case is recorded in the audit trail; a case worker opening a case someone else registered first
 states why.
@@ -55,9 +55,9 @@ from organisations.models import Organisation
 READ_REASONS_SESSION_KEY = "cases_read_reasons"
 
 
-def _case_for(user, reference: str, perm: str = "cases.view_case") -> Case:
+def _case_for(user, uid, perm: str = "cases.view_case") -> Case:
     """The case, if `user` may see it: 404 otherwise, so that its existence does not leak."""
-    case = get_object_or_404(Case.objects.select_related("owner", "person"), reference=reference)
+    case = get_object_or_404(Case.objects.select_related("owner", "person"), uid=uid)
     if not user.has_perm(perm, case):
         raise Http404
     return case
@@ -122,9 +122,9 @@ def _needs_read_reason(request, case: Case) -> bool:
 @sensitive_post_parameters()
 @permission_required("cases.list_cases", hide=True)
 @require_http_methods(["GET", "POST"])
-def case_detail(request, reference: str):
+def case_detail(request, uid):
     user = request.user
-    case = get_object_or_404(Case.objects.select_related("owner", "person", "created_by"), reference=reference)
+    case = get_object_or_404(Case.objects.select_related("owner", "person", "created_by"), uid=uid)
     full = user.has_perm("cases.view_case", case)
     if not full and not user.has_perm("cases.view_case_pseudonymised", case):
         raise Http404
@@ -132,7 +132,8 @@ def case_detail(request, reference: str):
         form = ReadReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             event_record(actor=user, action="case.open", obj=case, reason=form.cleaned_data["reason"])
-            request.session[READ_REASONS_SESSION_KEY] = [*request.session.get(READ_REASONS_SESSION_KEY, []), reference]
+            opened = request.session.get(READ_REASONS_SESSION_KEY, [])
+            request.session[READ_REASONS_SESSION_KEY] = [*opened, case.reference]
             return redirect(case)
         return render(request, "cases/read_reason.html", {"case": case, "form": form})
     event_record(actor=user, action="case.read" if full else "case.read_pseudonymised", obj=case)
@@ -183,9 +184,9 @@ def _detail_context(case: Case, user, full: bool) -> dict:
     return context
 
 
-def _act(request, reference: str, action) -> object:
+def _act(request, uid, action) -> object:
     """Runs `action(case, form_data)` for a POSTed form on a case the user may change; errors become messages."""
-    case = _case_for(request.user, reference, "cases.change_case")
+    case = _case_for(request.user, uid, "cases.change_case")
     try:
         with transaction.atomic():
             result = action(case)
@@ -209,7 +210,7 @@ def _valid(form):
 
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def case_status(request, reference: str):
+def case_status(request, uid):
     def change(case):
         data = _valid(StatusForm(request.POST))
         services.case_change_status(case=case, actor=request.user, **data)
@@ -217,12 +218,12 @@ def case_status(request, reference: str):
             request, _("The legal status is now “%(status)s”.") % {"status": Case.Status(data["to_status"]).label}
         )
 
-    return _act(request, reference, change)
+    return _act(request, uid, change)
 
 
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def case_assess(request, reference: str):
+def case_assess(request, uid):
     def assess(case):
         data = _valid(AssessmentForm(request.POST))
         result = services.indicators_assess(
@@ -234,52 +235,52 @@ def case_assess(request, reference: str):
         )
         messages.info(request, result.conclusion)
 
-    return _act(request, reference, assess)
+    return _act(request, uid, assess)
 
 
 @sensitive_post_parameters()
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def case_consent(request, reference: str):
+def case_consent(request, uid):
     def record(case):
         data = _valid(ConsentForm(request.POST))
         services.consent_record(case=case, actor=request.user, **data)
         messages.success(request, _("Consent recorded."))
 
-    return _act(request, reference, record)
+    return _act(request, uid, record)
 
 
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def case_refer(request, reference: str):
+def case_refer(request, uid):
     def refer(case):
         data = _valid(ReferralForm(request.POST))
         referral = services.referral_send(case=case, actor=request.user, **data)
         messages.success(request, _("Referred to %(organisation)s.") % {"organisation": referral.to_organisation})
 
-    return _act(request, reference, refer)
+    return _act(request, uid, refer)
 
 
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def period_extend(request, reference: str, period_id: int):
+def period_extend(request, uid, period_id: int):
     def extend(case):
         period = get_object_or_404(case.reflection_periods, pk=period_id)
         services.period_extend(period=period, actor=request.user, **_valid(ExtendForm(request.POST)))
         messages.success(request, _("The period is extended."))
 
-    return _act(request, reference, extend)
+    return _act(request, uid, extend)
 
 
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def period_decide(request, reference: str, period_id: int):
+def period_decide(request, uid, period_id: int):
     def decide(case):
         period = get_object_or_404(case.reflection_periods, pk=period_id)
         services.period_decide(period=period, actor=request.user, **_valid(DecideForm(request.POST)))
         messages.success(request, _("The end of the period is recorded."))
 
-    return _act(request, reference, decide)
+    return _act(request, uid, decide)
 
 
 @permission_required("cases.create_case")
@@ -293,8 +294,8 @@ def referral_inbox(request):
 
 @permission_required("cases.create_case")
 @require_POST
-def referral_answer(request, referral_id: int):
-    referral = get_object_or_404(Referral, pk=referral_id, to_organisation_id=request.user.organisation_id)
+def referral_answer(request, uid):
+    referral = get_object_or_404(Referral, uid=uid, to_organisation_id=request.user.organisation_id)
     form = AnswerForm(request.POST)
     form.is_valid()
     accept = request.POST.get("answer") == "accept"
@@ -346,7 +347,7 @@ def care_forms(case: Case) -> dict[str, object]:
 @sensitive_post_parameters()
 @permission_required("cases.list_cases", hide=True)
 @require_POST
-def case_care_action(request, reference: str, action: str):
+def case_care_action(request, uid, action: str):
     if action not in CARE_ACTIONS:
         raise Http404
     form_class, service, success = CARE_ACTIONS[action]
@@ -359,7 +360,7 @@ def case_care_action(request, reference: str, action: str):
         service(actor=request.user, **data)
         messages.success(request, success)
 
-    return _act(request, reference, run)
+    return _act(request, uid, run)
 
 
 @permission_required("cases.list_cases")

@@ -18,8 +18,8 @@ def report_for(user, pk: int, perm: str = "monitoring.view_report") -> ProgressR
     return report
 
 
-def attachment_for(user, pk: int) -> ReportAttachment:
-    attachment = get_object_or_404(ReportAttachment.objects.select_related("report"), pk=pk)
+def attachment_for(user, token: str) -> ReportAttachment:
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report"), token=token)
     if not user.has_perm("monitoring.view_report", attachment.report):
         raise Http404
     return attachment

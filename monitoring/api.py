@@ -140,7 +140,7 @@ class ReportAttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportAttachment
-        fields = ["id", "original_name", "size", "content_type", "url"]
+        fields = ["original_name", "size", "content_type", "url"]
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -256,7 +256,8 @@ def new_token() -> str:
 class ReportAttachment(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200)
-    token = models.CharField(max_length=32, editable=False, default=new_token)
+    # Random, and what the download URL carries (never the sequential pk).
+    token = models.CharField(max_length=32, editable=False, default=new_token, unique=True)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -270,7 +271,7 @@ class ReportAttachment(models.Model):
         return self.original_name
 
     def get_absolute_url(self) -> str:
-        return reverse("monitoring-attachment", args=[self.pk])
+        return reverse("monitoring-attachment", args=[self.token])
 
 
 class ReportEvidence(models.Model):

@@ -29,9 +29,9 @@ urlpatterns = [
     path(
         "monitoring/reports/<int:report_id>/attachments/", views.attachment_upload, name="monitoring-attachment-upload"
     ),
-    path("monitoring/attachments/<int:attachment_id>/", views.attachment_download, name="monitoring-attachment"),
+    path("monitoring/attachments/<slug:token>/", views.attachment_download, name="monitoring-attachment"),
     path(
-        "monitoring/attachments/<int:attachment_id>/delete/",
+        "monitoring/attachments/<slug:token>/delete/",
         views.attachment_delete,
         name="monitoring-attachment-delete",
     ),

@@ -389,8 +389,8 @@ def attachment_upload(request, report_id: int):
 
 
 @permission_required("monitoring.list_reports")
-def attachment_download(request, attachment_id: int):
-    attachment = attachment_for(request.user, attachment_id)
+def attachment_download(request, token: str):
+    attachment = attachment_for(request.user, token)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -403,8 +403,8 @@ def attachment_download(request, attachment_id: int):
 
 @permission_required("monitoring.list_reports")
 @require_POST
-def attachment_delete(request, attachment_id: int):
-    attachment = attachment_for(request.user, attachment_id)
+def attachment_delete(request, token: str):
+    attachment = attachment_for(request.user, token)
     report = report_for(request.user, attachment.report_id, "monitoring.write_report")
     try:
         services.attachment_remove(attachment=attachment, actor=request.user)

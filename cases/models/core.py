@@ -6,6 +6,7 @@ everywhere by its reference code, never by a name.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -97,6 +98,8 @@ class Case(models.Model):
         UNKNOWN = "unknown", _("Not known yet")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # What URLs and the API use: the reference is a sequence, so anyone could walk it.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case")
     owner = models.ForeignKey(
         "organisations.Organisation",
@@ -140,7 +143,7 @@ class Case(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("cases-detail", args=[self.reference])
+        return reverse("cases-detail", args=[self.uid])
 
     @property
     def is_child(self) -> bool:
@@ -296,6 +299,7 @@ class Referral(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     to_organisation = models.ForeignKey(

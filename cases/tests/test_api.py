@@ -35,7 +35,7 @@ NEW_CASE = {
 
 class CaseApiTestCase(CaseTestCase):
     def detail_url(self, case=None) -> str:
-        return f"/api/cases/{(case or self.case).reference}/"
+        return f"/api/cases/{(case or self.case).uid}/"
 
     def action_url(self, step: str, case=None) -> str:
         return f"{self.detail_url(case)}{step}/"
@@ -308,6 +308,7 @@ class ListTests(CaseApiTestCase):
                 self.assertEqual(
                     set(row),
                     {
+                        "id",
                         "reference",
                         "status",
                         "source",
@@ -527,7 +528,7 @@ class ReferralInboxTests(CaseApiTestCase):
     def test_accepting_gives_access_to_the_case(self):
         referral = self.refer_to_main_department(accept=False)
         self.login(self.ivan)
-        response = self.post(f"/api/referrals/{referral.pk}/answer/", {"accept": True})
+        response = self.post(f"/api/referrals/{referral.uid}/answer/", {"accept": True})
         self.assertEqual((response.status_code, response.json()["state"]), (200, "accepted"))
         self.assertEqual(self.client.get("/api/referrals/").json()["count"], 0)
         self.assertEqual(self.client.get("/api/cases/").json()["results"][0]["reference"], self.case.reference)
@@ -535,23 +536,23 @@ class ReferralInboxTests(CaseApiTestCase):
     def test_declining_needs_a_reason(self):
         referral = self.refer_to_main_department(accept=False)
         self.login(self.ivan)
-        response = self.post(f"/api/referrals/{referral.pk}/answer/", {"accept": False})
+        response = self.post(f"/api/referrals/{referral.uid}/answer/", {"accept": False})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json(), {"reason": [str(services.DECLINE_NEEDS_REASON)]})
-        response = self.post(f"/api/referrals/{referral.pk}/answer/", {"accept": False, "reason": "No capacity."})
+        response = self.post(f"/api/referrals/{referral.uid}/answer/", {"accept": False, "reason": "No capacity."})
         self.assertEqual((response.status_code, response.json()["state"]), (200, "declined"))
 
     def test_a_referral_is_answered_once(self):
         referral = self.refer_to_main_department()
         self.login(self.ivan)
-        response = self.post(f"/api/referrals/{referral.pk}/answer/", {"accept": True})
+        response = self.post(f"/api/referrals/{referral.uid}/answer/", {"accept": True})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["non_field_errors"], [str(services.REFERRAL_ALREADY_ANSWERED)])
 
     def test_a_referral_to_another_organisation_cannot_be_answered(self):
         referral = self.refer_to_main_department(accept=False)
         self.login(self.dan)
-        self.assertEqual(self.post(f"/api/referrals/{referral.pk}/answer/", {"accept": True}).status_code, 404)
+        self.assertEqual(self.post(f"/api/referrals/{referral.uid}/answer/", {"accept": True}).status_code, 404)
         self.assertEqual(Referral.objects.get().state, "pending")
 
 
@@ -569,15 +570,15 @@ class CaseSchemaTests(CaseApiTestCase):
         validate_schema(schema)
         for path_ in (
             "/api/cases/",
-            "/api/cases/{reference}/",
-            "/api/cases/{reference}/status/",
-            "/api/cases/{reference}/indicators/",
-            "/api/cases/{reference}/consents/",
-            "/api/cases/{reference}/referrals/",
-            "/api/cases/{reference}/periods/{period_id}/extend/",
-            "/api/cases/{reference}/periods/{period_id}/decide/",
+            "/api/cases/{uid}/",
+            "/api/cases/{uid}/status/",
+            "/api/cases/{uid}/indicators/",
+            "/api/cases/{uid}/consents/",
+            "/api/cases/{uid}/referrals/",
+            "/api/cases/{uid}/periods/{period_id}/extend/",
+            "/api/cases/{uid}/periods/{period_id}/decide/",
             "/api/referrals/",
-            "/api/referrals/{id}/answer/",
+            "/api/referrals/{uid}/answer/",
         ):
             self.assertIn(path_, schema["paths"])
         components = schema["components"]["schemas"]

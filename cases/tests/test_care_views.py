@@ -18,7 +18,7 @@ class CareViewTests(CaseTestCase):
         )
 
     def act(self, action, data, case=None):
-        url = reverse("cases-care", args=[(case or self.case).reference, action])
+        url = reverse("cases-care", args=[(case or self.case).uid, action])
         return self.client.post(url, data, follow=True)
 
     def test_a_placement_over_capacity_is_refused_with_a_clear_message(self):
@@ -63,10 +63,10 @@ class CareViewTests(CaseTestCase):
 
     def test_an_unknown_action_is_not_found_and_other_organisations_are_refused(self):
         self.login(self.carol)
-        self.assertEqual(self.client.post(reverse("cases-care", args=[self.case.reference, "delete"])).status_code, 404)
+        self.assertEqual(self.client.post(reverse("cases-care", args=[self.case.uid, "delete"])).status_code, 404)
         self.login(self.dan)
         response = self.client.post(
-            reverse("cases-care", args=[self.case.reference, "placement"]), {"facility": self.shelter.pk}
+            reverse("cases-care", args=[self.case.uid, "placement"]), {"facility": self.shelter.pk}
         )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(Placement.objects.exists())

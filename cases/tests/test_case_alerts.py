@@ -98,7 +98,7 @@ class CaseAlertTests(CaseTestCase):
         self.assertEqual(
             message.subject, f"CTIMS: the reflection period of case {case.reference} ends on {ends_on}, in 5 days"
         )
-        self.assertIn(f"{SITE}/cases/{case.reference}/", message.body)
+        self.assertIn(f"{SITE}/cases/{case.uid}/", message.body)
         self.assertIn("in 5 days", message.body)
         self.assertIn("as a case worker of Hope Support Union", message.body)
         self.assertEqual(counts["period-ending"], 1)

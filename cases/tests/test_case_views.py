@@ -109,7 +109,7 @@ class CaseReadTests(CaseTestCase):
 class CaseActionViewTests(CaseTestCase):
     def test_presumed_then_referred_then_accepted_then_identified(self):
         self.login(self.carol)
-        url = self.case.reference
+        url = self.case.uid
         self.client.post(reverse("cases-status", args=[url]), {"to_status": "presumed", "reason": "Indicators met."})
         self.client.post(
             reverse("cases-consent", args=[url]),
@@ -124,7 +124,7 @@ class CaseActionViewTests(CaseTestCase):
         inbox = self.client.get(reverse("cases-referrals"))
         self.assertContains(inbox, self.case.reference)
         self.assertNotContains(inbox, "Aynur")
-        self.client.post(reverse("cases-referral-answer", args=[referral.pk]), {"answer": "accept"})
+        self.client.post(reverse("cases-referral-answer", args=[referral.uid]), {"answer": "accept"})
         self.client.post(self.case.get_absolute_url(), {"reason": "Referred to us."})
         self.client.post(reverse("cases-status", args=[url]), {"to_status": "identified", "reason": "Interview held."})
         self.case.refresh_from_db()
@@ -133,7 +133,7 @@ class CaseActionViewTests(CaseTestCase):
     def test_a_referral_without_consent_is_refused_with_the_reason_shown(self):
         self.login(self.carol)
         response = self.client.post(
-            reverse("cases-refer", args=[self.case.reference]),
+            reverse("cases-refer", args=[self.case.uid]),
             {"to_organisation": self.other_ngo.pk, "services": "shelter"},
             follow=True,
         )
@@ -143,7 +143,7 @@ class CaseActionViewTests(CaseTestCase):
     def test_a_case_worker_of_another_organisation_cannot_act_on_the_case(self):
         self.login(self.dan)
         response = self.client.post(
-            reverse("cases-status", args=[self.case.reference]), {"to_status": "presumed", "reason": "x"}
+            reverse("cases-status", args=[self.case.uid]), {"to_status": "presumed", "reason": "x"}
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Case.objects.get(pk=self.case.pk).status, "potential")
@@ -153,7 +153,7 @@ class CaseActionViewTests(CaseTestCase):
         referral = referral_send(case=self.case, actor=self.carol, to_organisation=self.other_ngo, services="shelter")
         self.login(self.dan)
         response = self.client.post(
-            reverse("cases-referral-answer", args=[referral.pk]), {"answer": "decline"}, follow=True
+            reverse("cases-referral-answer", args=[referral.uid]), {"answer": "decline"}, follow=True
         )
         self.assertContains(response, "Say why the referral is declined.")
         referral.refresh_from_db()

@@ -32,7 +32,7 @@ from cases.tests.base import CaseTestCase
 from ctims.testing import make_user
 
 TODAY = datetime.date.today()
-NOWHERE = "NRM-1999-99999"  # a reference no case has
+NOWHERE = "00000000-0000-4000-8000-000000000000"  # a uid no case has
 READS = ("case.read", "case.read_pseudonymised", "case.open")
 
 # The cases (each one a column of the matrix):
@@ -238,10 +238,8 @@ class PermissionMatrixTests(CaseTestCase):
         case, o = self.cases[tag], self.objects[tag]
         urls = []
         for name, (_form, kwargs, data) in ACTIONS.items() if core else ():
-            urls.append(
-                (reverse(name, kwargs={"reference": case.reference} | {k: o[v] for k, v in kwargs.items()}), data)
-            )
-        urls += [(reverse("cases-care", args=[case.reference, action]), CARE[action]) for action in care]
+            urls.append((reverse(name, kwargs={"uid": case.uid} | {k: o[v] for k, v in kwargs.items()}), data))
+        urls += [(reverse("cases-care", args=[case.uid, action]), CARE[action]) for action in care]
         for url, data in urls:
             with self.subTest(user=username, case=tag, url=url, level=level):
                 if level == "F":  # reaches the case: the empty form is refused with a message
@@ -250,7 +248,7 @@ class PermissionMatrixTests(CaseTestCase):
                     )
                 else:
                     response = self.request("post", url, data(o))
-                    self.assertRefused(response, level, url.replace(case.reference, NOWHERE))
+                    self.assertRefused(response, level, url.replace(str(case.uid), NOWHERE))
                     self.assertNoIdentifier(response)
 
     def check_case_page(self, user, tag: str, level: str):
@@ -259,7 +257,7 @@ class PermissionMatrixTests(CaseTestCase):
         url = case.get_absolute_url()
         level = level.upper()
         if level in "NRL":
-            nowhere = url.replace(case.reference, NOWHERE)
+            nowhere = url.replace(str(case.uid), NOWHERE)
             for method, data in (("get", None), ("post", {"reason": "Just looking."})):
                 response = self.request(method, url, data)
                 self.assertRefused(response, level, nowhere, method)
@@ -376,12 +374,12 @@ class PermissionMatrixTests(CaseTestCase):
     def test_only_the_receiving_organisation_answers_a_referral_and_an_answered_one_stays_answered(self):
         before = database_state()
         pending, declined, to_mia = self.referrals["dan_wait"], self.referrals["dan_no"], self.referrals["mia_ok"]
-        nowhere = reverse("cases-referral-answer", args=[999999])
+        nowhere = reverse("cases-referral-answer", args=[NOWHERE])
         refusals = [(username, pending, level) for username, level in self.referral_answer_levels().items()]
         refusals += [("dan", to_mia, "N"), ("dan", declined, "answered"), ("dan", self.referrals["dan_ok"], "answered")]
         for username, referral, level in refusals:
             self.sign_in(username)
-            url = reverse("cases-referral-answer", args=[referral.pk])
+            url = reverse("cases-referral-answer", args=[referral.uid])
             for answer in ({"answer": "accept"}, {"answer": "decline", "reason": "Not ours."}):
                 with self.subTest(user=username, url=url, answer=answer["answer"]):
                     response = self.request("post", url, answer)
@@ -396,7 +394,7 @@ class PermissionMatrixTests(CaseTestCase):
             self.assertEqual(self.client.get(self.cases[tag].get_absolute_url()).status_code, 404)
         self.assertEqual(self.client.get(reverse("cases-list")).context["page"].paginator.count, 2)
         case = self.cases["dan_wait"]
-        response = self.client.post(reverse("cases-referral-answer", args=[pending.pk]), {"answer": "accept"})
+        response = self.client.post(reverse("cases-referral-answer", args=[pending.uid]), {"answer": "accept"})
         self.assertRedirects(response, case.get_absolute_url(), fetch_redirect_response=False)
         self.client.post(case.get_absolute_url(), {"reason": "We accepted the referral."})
         self.assertContains(self.client.get(case.get_absolute_url()), "Hasanli")
@@ -435,15 +433,15 @@ class PermissionMatrixTests(CaseTestCase):
         theirs, own = self.objects["base"], self.cases["dans"]
         self.sign_in("dan")
         for url in (
-            reverse("cases-period-extend", args=[own.reference, theirs["period"]]),
-            reverse("cases-period-decide", args=[own.reference, theirs["period"]]),
+            reverse("cases-period-extend", args=[own.uid, theirs["period"]]),
+            reverse("cases-period-decide", args=[own.uid, theirs["period"]]),
         ):
             with self.subTest(url=url):
                 data = {"new_end": TODAY + datetime.timedelta(days=120), "reason": "x", "decision": "cooperates"}
                 self.assertEqual(self.client.post(url, data).status_code, 404)
         for action, data in (("discharge", {"placement": theirs["placement"]}), ("risk-off", {"risk": theirs["risk"]})):
             with self.subTest(action=action):
-                url = reverse("cases-care", args=[own.reference, action])
+                url = reverse("cases-care", args=[own.uid, action])
                 response = self.client.post(url, data | {"reason": "Not my case."})
                 self.assertRedirects(response, own.get_absolute_url(), fetch_redirect_response=False)
         self.assertEqual(database_state(), before)

@@ -286,11 +286,10 @@ class ReportWorkflowApiTests(MonitoringApiTestCase):
             self.client.get(self.url()).json()["attachments"],
             [
                 {
-                    "id": attachment.pk,
                     "original_name": "minutes.pdf",
                     "size": 2048,
                     "content_type": "application/pdf",
-                    "url": reverse("monitoring-attachment", args=[attachment.pk]),
+                    "url": reverse("monitoring-attachment", args=[attachment.token]),
                 }
             ],
         )
