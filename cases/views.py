@@ -367,12 +367,14 @@ def case_care_action(request, uid, action: str):
 @require_http_methods(["GET", "POST"])
 def facility_list(request):
     """Shelters and assistance centres with their occupancy; case workers add their own organisation's."""
+    if request.method == "POST" and not request.user.has_perm("cases.create_case"):
+        raise PermissionDenied
     form = FacilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             care.facility_create(actor=request.user, organisation=request.user.organisation, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The facility is added."))
             return redirect("cases-facilities")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -254,7 +254,8 @@ def report_create(request):
     """A report the organisation was not expected to write (it is involved or recommended)."""
     round_id, _sep, measure_id = request.POST.get("choice", "").partition(":")
     if not (DIGITS.fullmatch(round_id) and DIGITS.fullmatch(measure_id)):
-        raise Http404
+        messages.error(request, _("Choose the round and the measure to report on."))
+        return redirect("monitoring-reports")
     reporting_round = get_object_or_404(ReportingRound, pk=round_id)
     measure = get_object_or_404(Measure, pk=measure_id, plan=reporting_round.plan_id)
     try:

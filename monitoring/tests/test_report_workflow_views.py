@@ -248,11 +248,12 @@ class ReviewFindingsTests(MonitoringTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(report.needs.exists())
 
-    def test_odd_numbers_in_the_address_are_not_found_rather_than_a_crash(self):
+    def test_odd_numbers_in_the_address_or_the_form_are_refused_rather_than_a_crash(self):
         self.login(self.alice)
         self.assertEqual(self.client.get(reverse("monitoring-dashboard"), {"round": "²"}).status_code, 200)
         response = self.client.get(reverse("monitoring-reports"), {"organisation": "9" * 25})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "There is a problem")
         self.login(self.fatima)
-        self.assertEqual(self.client.post(reverse("monitoring-report-create"), {"choice": "²:1"}).status_code, 404)
+        response = self.client.post(reverse("monitoring-report-create"), {"choice": "²:1"}, follow=True)
+        self.assertContains(response, "Choose the round and the measure to report on.")
