@@ -61,7 +61,7 @@ def verify(request):
         return redirect("accounts-two-factor-setup")
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        _second_factor_passed(request, device)
         return redirect(_next_url(request))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
@@ -80,7 +80,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        _second_factor_passed(request, device)
         messages.success(request, _("Two-factor authentication is on. You will be asked for a code at each sign-in."))
         return redirect(_next_url(request))
     context = {
@@ -90,6 +90,12 @@ def two_factor_setup(request):
         "next": _next_url(request),
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _second_factor_passed(request, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # A new session key, as at sign-in: a key learnt or planted before the second factor opens nothing afterwards.
+    request.session.cycle_key()
 
 
 def _qr_svg(data: str) -> str:

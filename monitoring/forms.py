@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.attachments import ATTACHMENT_HINT
 from monitoring.models import (
     Need,
     PeriodType,
@@ -66,9 +69,13 @@ SpendingFormSet = inlineformset_factory(
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=_("Evidence"), help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG, at most 10 MB.")
-    )
+    file = forms.FileField(label=_("Evidence"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting (ATTACHMENT_MAX_BYTES): the hint names the one in force.
+        limit = filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        self.fields["file"].help_text = ATTACHMENT_HINT.format(limit=limit)
 
 
 class ReviewForm(forms.Form):
