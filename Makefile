@@ -47,13 +47,22 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium. As root we install it; otherwise we say what is missing.
+# Browser tests drive Debian's Chromium; the fault tests start, crash and restart a PostgreSQL 15 cluster of their
+# own. As root we install what is missing; otherwise we say what it is.
 system-deps-test:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else \
 	    echo "Chromium is missing: install Debian's 'chromium' package (sudo apt-get install chromium)." >&2; exit 1; \
+	  fi; \
+	fi
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; \
+	  else \
+	    echo "PostgreSQL 15 is missing: install Debian's 'postgresql-15' package (sudo apt-get install postgresql-15)." >&2; \
+	    exit 1; \
 	  fi; \
 	fi
 

@@ -25,7 +25,7 @@ if not __package__:  # run as a file (python bench/run.py): import the bench pac
     sys.path[0] = str(ROOT)
 
 from bench import load, results  # noqa: E402
-from bench.postgres import SERVER_OPTIONS, Cluster  # noqa: E402
+from lib.postgres import SERVER_OPTIONS, Cluster  # noqa: E402
 
 # No step of a healthy run comes near this; a hung one is killed instead of holding the cluster forever.
 STEP_TIMEOUT_SECONDS = 30 * 60

@@ -139,9 +139,16 @@ def _start_period(case: Case, starts_on: datetime.date) -> ReflectionPeriod:
     )
 
 
+def _period_locked(period: ReflectionPeriod) -> ReflectionPeriod:
+    """The period as it is now, locked until the transaction ends: of two decisions at once, the second sees the
+    first (a copy loaded earlier may be stale)."""
+    return ReflectionPeriod.objects.select_for_update().select_related("case").get(pk=period.pk)
+
+
 @transaction.atomic
 def period_extend(*, period: ReflectionPeriod, actor, new_end: datetime.date, reason: str) -> ReflectionPeriod:
     require_case_access(actor, period.case)
+    period = _period_locked(period)
     if period.end_decision:
         raise ValidationError(PERIOD_ALREADY_DECIDED)
     if new_end <= period.ends_on:
@@ -163,6 +170,7 @@ def period_extend(*, period: ReflectionPeriod, actor, new_end: datetime.date, re
 def period_decide(*, period: ReflectionPeriod, actor, decision: str, note: str = "") -> ReflectionPeriod:
     """Records how the period ended. Assistance never depends on it: nothing else in the case changes."""
     require_case_access(actor, period.case)
+    period = _period_locked(period)
     if period.end_decision:
         raise ValidationError(PERIOD_ALREADY_DECIDED)
     if decision == ReflectionPeriod.Decision.RETURNED:

@@ -30,6 +30,10 @@ try:
     [Fernet(key) for key in FIELD_ENCRYPTION_KEYS]
 except ValueError:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: each key must be 32 url-safe base64-encoded bytes.") from None
+# Backups (`manage.py backup`) are encrypted with this key (urlsafe base64, 32 bytes), kept apart from the field keys
+# on purpose: a stolen archive needs it as well (docs/security.md §4). Only the backup and restore commands need it,
+# so the web server's environment can leave it out; the commands refuse to run without it.
+BACKUP_KEY = env.str("BACKUP_KEY", default="ZGV2ZWxvcG1lbnQtYmFja3VwLWtleS1vbmx5LWRldiE=" if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -72,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ctims.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +114,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'ctims.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is tested before a request uses it, so the first request after a database restart reconnects
+# instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ os.environ.setdefault(
     "dGVzdC1rZXktb25lLWZvci1jdGltcy1lbmNyeXB0aSE=,dGVzdC1rZXktdHdvLWZvci1jdGltcy1lbmNyeXB0aSE=",
 )
 os.environ.setdefault("FIELD_HASH_KEY", "test-only-hash-key")
+os.environ.setdefault("BACKUP_KEY", "dGVzdC1vbmx5LWJhY2t1cC1rZXktZm9yLWN0aW1zISE=")
 
 from ctims.settings import *  # noqa: E402, F403
 

@@ -217,3 +217,24 @@ class GateTests(CaseTestCase):
                 case=self.case, actor=self.dan, purpose="referral", given=True, given_on=datetime.date.today()
             )
         self.assertFalse(self.case.consents.exists())
+
+
+class PeriodDecisionTests(CaseTestCase):
+    """The period is read again, locked, before a decision: a copy loaded before someone else decided is stale
+    (ctims/tests/faults/ shows the lock between two connections on PostgreSQL)."""
+
+    def test_a_decision_from_a_stale_copy_of_the_period_is_refused(self):
+        from cases.models import ReflectionPeriod
+        from cases.services import period_decide, period_extend
+
+        case = case_change_status(case=self.case, actor=self.carol, to_status="presumed", reason="Indicators met.")
+        stale = case.reflection_periods.get()
+        period_decide(period=ReflectionPeriod.objects.get(pk=stale.pk), actor=self.carol, decision="cooperates")
+        with self.assertRaises(ValidationError):
+            period_decide(period=stale, actor=self.carol, decision="does_not_cooperate")
+        with self.assertRaises(ValidationError):
+            period_extend(
+                period=stale, actor=self.carol, new_end=stale.ends_on + datetime.timedelta(days=30), reason="x"
+            )
+        stale.refresh_from_db()
+        self.assertEqual((stale.end_decision, stale.extensions.count()), ("cooperates", 0))

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL 15 cluster for one benchmark run: made in a temporary directory, removed afterwards."""
+"""A throwaway PostgreSQL 15 cluster, made in a temporary directory and removed afterwards: the benchmarks fill one
+(bench/run.py), the fault tests crash and restart one (ctims/tests/faults/)."""
 
 import contextlib
 import os
@@ -20,11 +21,23 @@ SERVER_OPTIONS = {
 }
 
 
-class Cluster:
-    """initdb, start, create databases, stop; as the `postgres` user when run as root (PostgreSQL refuses root)."""
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now, chosen by the system."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    def __init__(self, port: int):
+
+class Cluster:
+    """initdb, start, create databases, stop; as the `postgres` user when run as root (PostgreSQL refuses root).
+
+    `options` override SERVER_OPTIONS (`shared_buffers="128MB"`). Between start() and stop() the server itself can be
+    stopped (`stop_server("immediate")` is a crash) and started again on the same data with `start_server()`.
+    """
+
+    def __init__(self, port: int, **options: str):
         self.port = port
+        self.overrides = options
         self.datadir: Path | None = None
         self.running = False
 
@@ -35,15 +48,23 @@ class Cluster:
         return subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
 
     def start(self) -> None:
-        if _port_in_use(self.port):
-            raise RuntimeError(f"port {self.port} is in use: choose another with --pg-port")
-        self.datadir = Path(tempfile.mkdtemp(prefix="ctims-bench-pg."))
+        if not (PGBIN / "initdb").exists():
+            raise RuntimeError(f"{PGBIN / 'initdb'} is missing: install Debian's postgresql-15 package.")
+        self.datadir = Path(tempfile.mkdtemp(prefix="ctims-pg."))
         if os.geteuid() == 0:
             shutil.chown(self.datadir, "postgres", "postgres")
         self.datadir.chmod(0o700)
+        # --no-sync: nothing of a throwaway cluster needs to reach the disk (it halves initdb's time).
         self._run(
-            PGBIN / "initdb", "-D", self.datadir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"
-        )
+            PGBIN / "initdb", "-D", self.datadir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+            "--no-sync",
+        )  # fmt: skip
+        self.start_server()
+
+    def start_server(self) -> None:
+        """Starts the server on the cluster's data; after a crash it recovers first, and returns once it answers."""
+        if _port_in_use(self.port):
+            raise RuntimeError(f"port {self.port} is in use: choose another")
         options = " ".join(f"-c {name}={value}" for name, value in self.options.items())
         self._run(
             PGBIN / "pg_ctl", "-D", self.datadir, "-l", self.datadir / "server.log", "-w", "-t", "60", "-o", options,
@@ -51,9 +72,19 @@ class Cluster:
         )  # fmt: skip
         self.running = True
 
+    def stop_server(self, mode: str = "fast") -> None:
+        """pg_ctl stop: "fast" rolls back open transactions and closes connections; "immediate" is a crash."""
+        self._run(PGBIN / "pg_ctl", "-D", self.datadir, "-m", mode, "-w", "stop", timeout=60)
+        self.running = False
+
     @property
     def options(self) -> dict[str, str]:
-        return {"port": str(self.port), "unix_socket_directories": str(self.datadir), **SERVER_OPTIONS}
+        return {
+            "port": str(self.port),
+            "unix_socket_directories": str(self.datadir),
+            **SERVER_OPTIONS,
+            **self.overrides,
+        }
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         command = [PGBIN / "psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres"]
@@ -75,13 +106,14 @@ class Cluster:
     def version(self) -> str:
         return self.psql("SHOW server_version")
 
-    def stop(self) -> None:
-        """Stops the server and removes its directory; safe to call twice or after a failed start."""
+    def stop(self, mode: str = "fast") -> None:
+        """Stops the server and removes its directory; safe to call twice or after a failed start. `mode` as for
+        stop_server: "immediate" skips the shutdown checkpoint, which a cluster about to be deleted does not need."""
         if self.datadir is None:
             return
         if self.running:
             try:
-                self._run(PGBIN / "pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "stop", timeout=60)
+                self.stop_server(mode)
             except (subprocess.SubprocessError, OSError):
                 self._kill_postmaster()
             self.running = False
