@@ -62,7 +62,7 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.needs_second_factor:
+        if user.is_authenticated and user.handles_case_data:
             now = int(time.time())
             last = request.session.get(self.SESSION_KEY)
             if last is not None and now - last > settings.IDLE_TIMEOUT_MINUTES * 60:

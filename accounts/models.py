@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CASE_DATA_ROLES, Role
+from accounts.roles import CASE_DATA_ROLES, SECOND_FACTOR_ROLES, Role
 
 
 class User(AbstractUser):
@@ -41,8 +41,13 @@ class User(AbstractUser):
         return [Role(code).label for code in Role.values if code in self.roles]
 
     @property
-    def needs_second_factor(self) -> bool:
+    def handles_case_data(self) -> bool:
+        """Victims', callers' or defendants' data: such a session ends when left idle (IDLE_TIMEOUT_MINUTES)."""
         return bool(self.roles & CASE_DATA_ROLES)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.is_superuser or bool(self.roles & SECOND_FACTOR_ROLES)
 
 
 def role_group(role: str) -> Group:

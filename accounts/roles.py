@@ -15,7 +15,11 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("System administrator")
 
 
-# Roles that handle victims', callers' or defendants' data must sign in with a second factor.
+# Roles that handle victims', callers' or defendants' data: a second factor, and signed out when idle.
 CASE_DATA_ROLES = frozenset(
     {Role.CASE_WORKER, Role.IDENTIFICATION_OFFICER, Role.HOTLINE_OPERATOR, Role.PROSECUTION_ANALYST}
 )
+# Who must sign in with a second factor: the case-data roles, the National Coordinator (every case, pseudonymised;
+# the restricted annual report) and system administrators (they manage accounts and devices, so one without a second
+# factor could take over a case worker's account).
+SECOND_FACTOR_ROLES = CASE_DATA_ROLES | {Role.COORDINATOR, Role.SYSADMIN}

@@ -143,7 +143,7 @@ class LockoutTests(BaseTestCase):
     def test_locking_one_account_does_not_lock_another_from_the_same_address(self):
         self.fail("bob")
         self.assertEqual(sign_in(self.client, "bob").status_code, 429)
-        self.assertRedirects(sign_in(Client(), "alice"), reverse("home"))
+        self.assertRedirects(sign_in(Client(), "olga"), reverse("home"))
 
     def test_failures_on_the_admin_login_count_for_the_same_lock(self):
         for _attempt in range(3):
@@ -209,11 +209,16 @@ class SecondFactorRequiredTests(BaseTestCase):
                 self.client.force_login(user)
                 self.assertEveryPathSendsTo("accounts-verify", self.paths_of(user))
 
-    def test_roles_without_case_data_are_not_asked(self):
-        for user in (self.alice, self.bob, self.olga, self.sam, self.eve):
+    def test_the_coordinator_administrators_and_superusers_are_asked_too_and_other_roles_are_not(self):
+        for user in (self.alice, self.sam, make_user("root", None, is_superuser=True)):
+            with self.subTest(user=user.username):
+                self.assertTrue(user.needs_second_factor)
+                self.client.force_login(user)
+                self.assertTrue(self.client.get("/plans/")["Location"].startswith(SETUP))
+        self.assertTrue(make_user("stan", self.admin_org, Role.SYSADMIN, Role.CASE_WORKER).needs_second_factor)
+        for user in (self.bob, self.olga, self.eve):
             with self.subTest(user=user.username):
                 self.assertFalse(user.needs_second_factor)
-        self.assertFalse(make_user("stan", self.admin_org, Role.SYSADMIN, Role.CASE_WORKER).needs_second_factor)
 
 
 class SecondFactorGuessingTests(BaseTestCase):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from ctims.testing import make_user, sign_in
+from ctims.testing import make_user, sign_in, sign_in_with_second_factor
 from monitoring.services import round_open
 from organisations.models import Organisation
 from plans.importers import BUNDLED_PLAN, import_plan_file
@@ -53,7 +53,7 @@ def test_a_report_is_submitted_returned_resubmitted_accepted_and_the_dashboard_c
     expect(page.get_by_text("The report is submitted to the National Coordinator.")).to_be_visible()
     sign_out(page)
 
-    sign_in(page, live_server, "alice")
+    sign_in_with_second_factor(page, live_server, "alice")
     page.goto(report_url)
     page.get_by_label("Comment").fill("Say from which date the night shifts run.")
     page.get_by_role("button", name="Return for correction").click()
@@ -69,7 +69,7 @@ def test_a_report_is_submitted_returned_resubmitted_accepted_and_the_dashboard_c
     expect(page.get_by_text("The report is submitted to the National Coordinator.")).to_be_visible()
     sign_out(page)
 
-    sign_in(page, live_server, "alice")
+    sign_in_with_second_factor(page, live_server, "alice")
     page.goto(report_url)
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("The report is accepted.")).to_be_visible()

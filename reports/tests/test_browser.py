@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from ctims.testing import make_user, sign_in
+from ctims.testing import make_user, sign_in, sign_in_with_second_factor
 from organisations.models import Organisation
 from plans.importers import BUNDLED_PLAN, import_plan_file
 
@@ -17,7 +17,7 @@ def test_the_coordinator_previews_and_issues_and_an_observer_downloads_the_publi
     make_user("alice", Organisation.objects.create(name="National Coordinator's office"), Role.COORDINATOR)
     make_user("olga", Organisation.objects.create(name="Ombudsman's Office"), Role.OBSERVER)
 
-    sign_in(page, live_server, "alice")
+    sign_in_with_second_factor(page, live_server, "alice")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Annual report").click()
     preview = page.locator("form", has=page.get_by_role("button", name="Preview"))
     preview.get_by_label("Year").select_option("2016")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_USERS, demo_focal_points, demo_seed
 from accounts.models import User
-from accounts.roles import CASE_DATA_ROLES, Role
+from accounts.roles import SECOND_FACTOR_ROLES, Role
 from cases.demo import demo_cases
 from cases.demo_history import demo_case_history
 from hotline.demo import demo_hotline
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'user name':<13} {'role':<32} organisation")
         for demo, created in results:
             note = " (new)" if created else ""
-            second = "  [sets up 2FA at first sign-in]" if demo.role in CASE_DATA_ROLES else ""
+            second = "  [sets up 2FA at first sign-in]" if demo.role in SECOND_FACTOR_ROLES else ""
             self.stdout.write(f"  {demo.username:<13} {Role(demo.role).label:<32} {demo.organisation}{note}{second}")
         cases = demo_cases()
         self.stdout.write(
