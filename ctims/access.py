@@ -3,8 +3,8 @@
 Deny by default: a route that is not in `ROUTES` is a failing test (ctims/tests/test_permission_table.py walks the
 URL configuration), and a role that is not listed for a route is refused it — 403, or 404 where even the existence of
 an object must not show. The same test signs in as one user of every role, of the organisation that holds each object
-and of another one, and checks every route against this table; docs/permissions.md is written from it
-(`manage.py permission_table`).
+and of another one, and checks every route against this table. docs/permissions.md is written from it
+(`manage.py permission_table > docs/permissions.md`).
 
 The views enforce these rules through the permissions they name (the apps' `rules.py`); this table states them in
 one place, so that a change to either shows up as a difference.

@@ -68,6 +68,18 @@ class TableTests(PlanTestCase):
                 else:
                     self.assertTrue(hasattr(view, "required_permission") or hasattr(view, "required_permissions"))
 
+    def test_docs_permissions_md_is_the_table_as_it_is(self):
+        from django.conf import settings
+        from django.utils import translation
+
+        from ctims.management.commands.permission_table import table
+
+        with translation.override("en"):
+            expected = table()
+        written = (settings.BASE_DIR / "docs" / "permissions.md").read_text()
+        self.assertEqual(written, expected, "run: manage.py permission_table > docs/permissions.md")
+        self.assertIn("| `cases-detail` | `/cases/<uuid:uid>/` |", written)
+
     def test_the_table_names_only_roles_and_scopes(self):
         for name, policy in access.ROUTES.items():
             with self.subTest(route=name):
