@@ -98,6 +98,7 @@ ROUTES: dict[str, Access] = {
     # Signing in and one's own account.
     "accounts-login": Access(anonymous=True),
     "set_language": Access(anonymous=True),
+    "health": Access(anonymous=True),  # "ok", and nothing else
     "accounts-logout": Access(signed_in=True),
     "accounts-password": Access(signed_in=True),
     "accounts-profile": Access(signed_in=True),

@@ -29,6 +29,7 @@ admin.site.site_title = "CTIMS"
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping/", views.ping, name="ping"),
+    path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("organisations.urls")),

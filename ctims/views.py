@@ -1,8 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from accounts.decorators import permission_required
 from lib.registers import REGISTERS
@@ -49,6 +53,16 @@ def register_index(request):
             areas.setdefault(area, []).append((register, register.queryset(request.user).count()))
     pages = [(label, reverse(url_name)) for label, url_name, perm in REGISTER_PAGES if request.user.has_perm(perm)]
     return render(request, "registers/index.html", {"areas": list(areas.items()), "pages": pages})
+
+
+@require_GET
+@never_cache
+def health(request):
+    """For monitoring, without signing in: "ok" when the application answers and its database too. It says nothing
+    else; when the database is down, the 503 of ctims.middleware answers instead."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ctims.testing import PlanTestCase
 
 # Pages that anyone may open: signing in, and choosing the language of the login page.
-PUBLIC = {"/accounts/login/", "/i18n/setlang/"}
+PUBLIC = {"/accounts/login/", "/i18n/setlang/", "/health/"}
 
 
 def all_paths(resolver=None, prefix: str = "") -> list[str]:
