@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from accounts.decorators import HasViewPermission, permission_required
@@ -241,12 +242,15 @@ class Register:
         return filter_form_class(self)(data or None)
 
     def filtered(self, user, data):
-        """(filter form, entries) for the query string `data`. An invalid filter value filters nothing."""
+        """(filter form, entries) for the query string `data`. A filter value the form refuses lists no entry: the
+        page says what is wrong, and a download (which cannot) never holds the whole register instead."""
         form = self.filter_form(data)
         entries = self.queryset(user)
-        if form.is_valid():
-            entries = apply_filters(self, entries, form.cleaned_data)
-        return form, entries
+        if not form.is_bound:
+            return form, entries
+        if not form.is_valid():
+            return form, entries.none()
+        return form, apply_filters(self, entries, form.cleaned_data)
 
     @property
     def sortable(self) -> dict[str, str]:
@@ -629,7 +633,9 @@ class EntryViewSet(
         if getattr(self, "swagger_fake_view", False):
             return self.register.model.objects.none()
         children = [spec.name for spec in self.register.children]
-        _form, entries = self.register.filtered(self.request.user, self.request.query_params)
+        form, entries = self.register.filtered(self.request.user, self.request.query_params)
+        if form.errors:
+            raise ApiValidationError(form.errors)  # 400 naming the filters, as the other endpoints answer
         return entries.prefetch_related(*children).order_by("-created_at", "pk")
 
     def initial(self, request, *args, **kwargs):

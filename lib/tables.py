@@ -20,6 +20,11 @@ def inert(value):
     return value
 
 
+def uninert(value: str) -> str:
+    """The text `inert` protected, as it was: what reads back a download made with it."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def table_response(fmt: str, filename: str, headings: list[str], rows: list[list]) -> HttpResponse:
     """`fmt` is "xlsx" or "csv"; anything else is a 404 (it came from the URL)."""
     if fmt == "csv":

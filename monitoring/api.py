@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,6 +27,7 @@ from monitoring import selectors, services
 from monitoring.models import (
     MeasureStatus,
     PeriodType,
+    Progress,
     ProgressReport,
     ReportAttachment,
     ReportingRound,
@@ -144,6 +144,8 @@ class ReportAttachmentSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    # Blank until the organisation says how far the measure got (a read-only model field loses `allow_blank`).
+    progress = serializers.ChoiceField(choices=Progress.choices, allow_blank=True, read_only=True)
     round_label = serializers.CharField(source="round.label", read_only=True)
     measure_number = serializers.CharField(source="measure.number", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -193,6 +195,7 @@ class ReportUpdateSerializer(serializers.ModelSerializer):
     evidence = serializers.ListField(
         child=serializers.CharField(max_length=100),
         required=False,
+        write_only=True,  # read back as ReportSerializer's evidence; the browsable API's form cannot show it
         help_text="Register entries to cite, as '<register>:<uid>'; replaces those cited before.",
     )
 
@@ -437,7 +440,8 @@ class DashboardView(APIView):
     required_permission = "monitoring.view_dashboard"
 
     @extend_schema(
-        parameters=[OpenApiParameter("round_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        # The route takes digits only (<int:round_id>): a negative number would not reach the view.
+        parameters=[OpenApiParameter("round_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)],
         responses=DashboardSerializer,
     )
     def get(self, request, round_id: int):

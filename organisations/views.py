@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from accounts.decorators import permission_required
 from lib.pagination import paginate
@@ -16,7 +18,10 @@ SORTS = {"name": "name", "kind": "kind", "measures": "measure_count"}
 def organisation_list(request):
     organisations = Organisation.objects.annotate(measure_count=Count("participations__measure", distinct=True))
     search = request.GET.get("q", "").strip()
-    if search:
+    if "\x00" in search:  # no text stored anywhere holds one, and PostgreSQL refuses it in a query
+        messages.error(request, _("Null characters are not allowed."))
+        organisations = organisations.none()
+    elif search:
         organisations = organisations.filter(Q(name__icontains=search) | Q(aliases__name__icontains=search)).distinct()
     kind = request.GET.get("kind", "")
     if kind in Organisation.Kind.values:

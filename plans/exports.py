@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from lib.tables import inert
 from organisations.models import Organisation
 from plans.bodies import format_listed_bodies
 from plans.models import Plan
@@ -75,13 +76,13 @@ def write_xlsx(plan: Plan | None, measures, stream) -> None:
     sheet.append(["Field", "Value"])
     values = [plan.title, plan.country, plan.start_year, plan.end_year] if plan else [""] * len(PLAN_FIELDS)
     for name, value in zip(PLAN_FIELDS, values, strict=True):
-        sheet.append([name, value])
+        _append_text(sheet, [name, value])
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 90
     table = workbook.create_sheet(MEASURES_SHEET)
     table.append(headings())
     for row in measure_rows(measures):
-        table.append(row)
+        _append_text(table, row)
     for cell in table[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDE", (10, 40, 80, 60, 12), strict=True):
@@ -93,7 +94,13 @@ def write_xlsx(plan: Plan | None, measures, stream) -> None:
     workbook.save(stream)
 
 
+def _append_text(sheet, row: list) -> None:
+    """Appends `row` with text that would start a formula made inert (lib.tables.inert), as every download does:
+    no cell of a plan runs anything, and import_plan reads back what was written."""
+    sheet.append([inert(value) for value in row])
+
+
 def write_csv(measures, stream: io.TextIOBase) -> None:
     writer = csv.writer(stream)
     writer.writerow(headings())
-    writer.writerows(measure_rows(measures))
+    writer.writerows([inert(value) for value in row] for row in measure_rows(measures))

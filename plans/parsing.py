@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from lib.tables import uninert
 from plans.bodies import RECOMMENDED, BodiesError, Participant, normalise_space, split_bodies, split_listed_bodies
 
 TITLE_MISSING = "expected the plan's title on the first line"
@@ -371,7 +372,8 @@ def parse_plan_rows(
         if value in (None, ""):
             raise PlanFormatError(f"row {first_row}", SHEET_PLAN_FIELD_MISSING.format(field=name))
     years = (_year(start_year, "start year", first_row), _year(end_year, "end year", first_row))
-    plan = ParsedPlan(normalise_space(str(title)), normalise_space(str(country)), years[0], years[1], directions=[])
+    title, country = (uninert(normalise_space(str(value))) for value in (title, country))
+    plan = ParsedPlan(title, country, years[0], years[1], directions=[])
     _check_length(plan.title, "plan's title", TITLE_LIMIT, f"row {first_row}")
     _check_length(plan.country, "country", COUNTRY_LIMIT, f"row {first_row}")
     if not rows:
@@ -382,7 +384,7 @@ def parse_plan_rows(
     for offset, row in enumerate(rows[1:], start=1):
         row_no = first_row + offset
         cells = {
-            name: normalise_space(str(row[i])) if i < len(row) and row[i] is not None else ""
+            name: uninert(normalise_space(str(row[i]))) if i < len(row) and row[i] is not None else ""
             for name, i in columns.items()
         }
         if not any(cells.values()):

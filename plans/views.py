@@ -2,7 +2,7 @@ import io
 from itertools import groupby
 
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
@@ -54,7 +54,10 @@ def plan_detail(request, plan_id: int):
 def plan_export(request, plan_id: int, fmt: str):
     """The plan page's list, with its filters, as a spreadsheet that import_plan can read back."""
     plan = get_object_or_404(Plan, pk=plan_id)
-    _form, measures = _filtered_measures(request, plan)
+    form, measures = _filtered_measures(request, plan)
+    if form.is_bound and not form.is_valid():  # a download cannot show the form's errors: refuse, never export all
+        errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     filename = f"{slugify(plan.title)[:60]}.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO()
