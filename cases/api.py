@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -67,6 +67,7 @@ REASON_MAX_LENGTH = 500  # as on the page (cases.forms.ReadReasonForm)
 
 NOT_YOUR_CASE = _("This case is not yours: give ?reason=… (it is recorded).")
 REASON_TOO_LONG = _("Keep the reason to {max} characters at most.")
+REASON_NULL_CHARACTER = _("Null characters are not allowed.")  # Django's own message (and translations)
 NOT_ALLOWED_ON_CASE = _("You may see this case but not change it.")
 
 
@@ -108,6 +109,8 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
             name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name, schema=schema
         )
         auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:  # blank until set, e.g. a period not yet decided
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return component.ref
 
 
@@ -219,7 +222,11 @@ class PeriodExtensionSerializer(serializers.Serializer):
 class ReflectionPeriodSerializer(serializers.ModelSerializer):
     days = serializers.IntegerField(read_only=True)
     end_decision = NamedChoiceField(
-        enum_name="ReflectionPeriodDecision", choices=ReflectionPeriod.Decision.choices, read_only=True
+        enum_name="ReflectionPeriodDecision",
+        choices=ReflectionPeriod.Decision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank until the end of the period is decided.",
     )
     extensions = PeriodExtensionSerializer(many=True, read_only=True)
 
@@ -312,7 +319,9 @@ class CasePseudonymisedSerializer(CaseListSerializer):
     full = serializers.SerializerMethodField(help_text="Whether the person's identifiers are included.")
     can_change = serializers.SerializerMethodField(help_text="Whether the user may act on the case.")
     is_child = serializers.BooleanField(read_only=True, help_text="Under 18 when registered, or presumed so.")
-    referral_due_at = serializers.DateTimeField(read_only=True)
+    referral_due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="24 hours after the case became presumed; null before."
+    )
     referral_overdue = serializers.BooleanField(read_only=True)
     person = PersonPseudonymisedSerializer(read_only=True)
     status_changes = StatusChangeSerializer(many=True, read_only=True)
@@ -370,6 +379,17 @@ class CaseFullSerializer(CasePseudonymisedSerializer):
 
     def get_full(self, case) -> bool:
         return True
+
+
+class CasePseudonymisedExtension(OpenApiSerializerExtension):
+    """The pseudonymised case has no other keys (no identifier at all): the schema says so, which also tells it apart
+    from the full case in CaseDetail (a full case would otherwise match both)."""
+
+    target_class = CasePseudonymisedSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 CASE_DETAIL = PolymorphicProxySerializer(
@@ -504,7 +524,8 @@ class CaseFilter(django_filters.FilterSet):
 
 UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 CASE_ID = OpenApiParameter("uid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's `id`.")
-PERIOD_ID = OpenApiParameter("period_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+# The route takes digits only: a negative number would not reach the view.
+PERIOD_ID = OpenApiParameter("period_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)
 NOT_SEEN = OpenApiResponse(description="No such case, or one the user may not see.")
 NOT_ALLOWED = OpenApiResponse(description="The user sees the case but may not do this.")
 REFUSED = OpenApiResponse(description="The step is not allowed now: the service's message, by field.")
@@ -551,7 +572,9 @@ def _case_action(request_serializer, response_serializer, description: str, code
         ],
         responses={
             200: CASE_DETAIL,
-            400: OpenApiResponse(description=f"The reason is longer than {REASON_MAX_LENGTH} characters."),
+            400: OpenApiResponse(
+                description=f"The reason is longer than {REASON_MAX_LENGTH} characters, or has a null character."
+            ),
             403: OpenApiResponse(description="The case is not yours and no reason was given."),
             404: NOT_SEEN,
         },
@@ -633,6 +656,8 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     raise PermissionDenied(NOT_YOUR_CASE)
                 if len(reason) > REASON_MAX_LENGTH:
                     raise serializers.ValidationError({"reason": [REASON_TOO_LONG.format(max=REASON_MAX_LENGTH)]})
+                if "\x00" in reason:  # the audit trail could not store it (PostgreSQL text refuses NUL)
+                    raise serializers.ValidationError({"reason": [REASON_NULL_CHARACTER]})
                 event_record(actor=user, action="case.open", obj=case, reason=reason)
             event_record(actor=user, action="case.read" if full else "case.read_pseudonymised", obj=case)
         return Response(self._detail(case, full))

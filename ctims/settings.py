@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error answers (400, 403, 404) are documented once for every operation, by lib.openapi.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lib.openapi.error_responses"],
     # Choice sets that share a field name across registers get names of their own in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CallChannelEnum": "hotline.models.Channel",
