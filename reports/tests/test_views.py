@@ -121,9 +121,9 @@ class AnnualReportPagesTest(ReportFixture):
         self.assertEqual(IssuedReport.objects.count(), 2)
 
     def test_issuing_needs_the_csrf_token(self):
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(self.alice)
-        response = client.post(
+        self.client = Client(enforce_csrf_checks=True)
+        self.login(self.alice)  # with her second factor, so that only the token is missing
+        response = self.client.post(
             reverse("reports-issue"), {"issue-year": 2016, "issue-edition": "public", "issue-confirm": "on"}
         )
         self.assertEqual(response.status_code, 403)
