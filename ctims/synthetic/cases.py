@@ -12,6 +12,7 @@ forced labour; 10–15 % children; mostly nationals, exploited abroad (Türkiye,
 """
 
 import datetime
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -334,7 +335,7 @@ def _age_known(rng, story: CaseStory, age: int) -> tuple[int | None, int | None]
 
 # Cases and their legal status ------------------------------------------------------------------------------------
 
-CASE_FIELDS = ("id", "reference", "person_id", "owner_id", "status", "source", "scope", "recruitment_countries",
+CASE_FIELDS = ("id", "reference", "uid", "person_id", "owner_id", "status", "source", "scope", "recruitment_countries",
                "transit_countries", "exploitation_countries", "exploitation_region", "recruitment_method",
                "means_of_control", "vulnerabilities", "presumed_child", "created_by_id", "created_at", "presumed_at",
                "referred_to_mia_at", "closed_at")  # fmt: skip
@@ -344,6 +345,7 @@ PERIOD_FIELDS = ("case_id", "starts_on", "ends_on", "no_removal", "end_decision"
 
 def _case_rows(world: World, stories: list[CaseStory]):
     rng = world.rng("case-details")
+    uids = world.rng("case-uids")  # a stream of its own, so that the other details stay as they were
     mia = world.identifying_organisation
     for story in stories:
         abroad = story.scope == Case.Scope.TRANSNATIONAL
@@ -353,6 +355,7 @@ def _case_rows(world: World, stories: list[CaseStory]):
         yield (
             story.pk,
             story.reference,
+            _uid(uids),
             story.person,
             story.owner,
             story.status,
@@ -409,10 +412,15 @@ def _period_rows(world: World, stories: list[CaseStory]):
         yield story.pk, starts_on, ends_on, True, decision, "", decided_at
 
 
+def _uid(rng) -> uuid.UUID:
+    """A random-looking uid drawn from the seeded `rng`: the same seed gives the same data."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
 # Consent and referrals -----------------------------------------------------------------------------------------
 
 CONSENT_FIELDS = ("case_id", "purpose", "given", "given_on", "taken_by_id", "note", "recorded_at")
-REFERRAL_FIELDS = ("case_id", "from_organisation_id", "to_organisation_id", "services", "note", "state",
+REFERRAL_FIELDS = ("uid", "case_id", "from_organisation_id", "to_organisation_id", "services", "note", "state",
                    "sent_by_id", "sent_at", "answered_by_id", "answered_at", "answer_reason",
                    "consent_override_reason")  # fmt: skip
 
@@ -428,12 +436,13 @@ def _consent_rows(stories: list[CaseStory]):
 
 def _referral_rows(world: World, stories: list[CaseStory]):
     rng = world.rng("referrals")
+    uids = world.rng("referral-uids")
     for story in stories:
         for to, state, sent, answered, services in story.referrals:
             answered_by = rng.choice(world.case_workers[to]) if answered else None
             reason = rng.choice(DECLINE_REASONS) if state == Referral.State.DECLINED else ""
             sender = rng.choice(world.case_workers[story.owner])
-            yield (story.pk, story.owner, to, services, "", state, sender, sent, answered_by, answered,
+            yield (_uid(uids), story.pk, story.owner, to, services, "", state, sender, sent, answered_by, answered,
                    reason, "")  # fmt: skip
 
 
