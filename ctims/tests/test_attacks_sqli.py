@@ -31,7 +31,7 @@ from ctims.tests.test_attacks_xss import runnable_markup
 from hotline.models import Call
 from lib.registers import REGISTERS
 from monitoring.models import Need, ProgressReport
-from monitoring.services import round_open
+from monitoring.tests.base import open_round
 from partners.models import Cooperation, Donor, DonorSupport, FollowUpAction, Meeting
 from plans.models import Direction, Measure, Participation, Plan
 from prevention.models import AwarenessActivity, LabourInspection, MediaFinding, Research, Training
@@ -167,15 +167,7 @@ class InjectionTestCase(BaseTestCase):
         )
         for organisation in (cls.ministry, cls.ngo):
             Participation.objects.create(measure=cls.measure, organisation=organisation, role="executor")
-        cls.round = round_open(
-            plan=cls.plan,
-            period_type="year",
-            year=2017,
-            period_number=1,
-            opens_on=D(2018, 1, 10),
-            due_on=D(2018, 2, 15),
-            actor=cls.alice,
-        )
+        cls.round = open_round(cls.plan, cls.alice, 2017)
         for report in ProgressReport.objects.filter(round=cls.round):
             Need.objects.create(report=report, kind="funding", description="Money", raised_by=cls.alice)
         cls.carol_case = case_create(actor=cls.carol, person={"sex": "female"}, source="ngo")

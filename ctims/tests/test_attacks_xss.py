@@ -50,6 +50,7 @@ from monitoring.models import (
     ReportSpending,
     ReportTransition,
 )
+from monitoring.tests.base import open_round
 from organisations.models import Organisation, OrganisationAlias
 from partners.models import Cooperation, Donor, DonorSupport, FollowUpAction, Meeting, Transaction
 from plans.models import Direction, Measure, Participation, Plan
@@ -275,15 +276,7 @@ class PlantedTestCase(BaseTestCase):
     @classmethod
     def plant_monitoring(cls):
         services = monitoring_services
-        cls.round = services.round_open(
-            plan=cls.plan,
-            period_type="year",
-            year=2017,
-            period_number=1,
-            opens_on=D(2018, 1, 10),
-            due_on=D(2018, 2, 15),
-            actor=cls.alice,
-        )
+        cls.round = open_round(cls.plan, cls.alice, 2017)
         reports = ProgressReport.objects.filter(round=cls.round, organisation=cls.ministry)
         cls.report = reports.get(measure=cls.measure)
         services.report_update(report=cls.report, actor=cls.bob, progress="substantial", narrative="")
