@@ -204,3 +204,16 @@ ROUTES: dict[str, Access] = {
 
 # The Django admin site (every route under /admin/): system administrators only, and they see no case content.
 ADMIN_SITE = Access(_all(ANY, SA), _all(ANY, SA))
+
+
+def url_patterns(resolver=None, namespace: str = "", prefix: str = ""):
+    """(name, route, pattern) of every route of the project; admin routes are named "admin:…", unnamed ones ""."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or ''}", route, pattern

@@ -3,7 +3,6 @@
 import re
 
 from django.core.management.base import BaseCommand
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import Role
 from ctims import access
@@ -22,15 +21,12 @@ Scopes: {scopes}.
 """
 
 
-def _routes(resolver=None, prefix: str = ""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace != "admin":
-                yield from _routes(pattern, route)
-        elif isinstance(pattern, URLPattern) and pattern.name and "(?P<format>" not in route:
+def _routes():
+    """(name, address) of every route but the admin site's and the API's format-suffixed twins."""
+    for name, route, _pattern in access.url_patterns():
+        if name and not name.startswith("admin:") and "(?P<format>" not in route:
             route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)  # the API router's regular expressions
-            yield pattern.name, "/" + route.replace("^", "").replace("$", "")
+            yield name, "/" + route.replace("^", "").replace("$", "")
 
 
 def _who(roles) -> str:
